@@ -1,0 +1,35 @@
+package org.gse.cli;
+
+import java.time.Duration;
+import org.gse.decode.DecodeLimits;
+import picocli.CommandLine.Option;
+
+/** Command-line options for {@link DecodeLimits}, shared by every command that decodes stickers. */
+public final class DecodeLimitOptions {
+
+    @Option(names = "--max-file-mb", paramLabel = "MB", defaultValue = "64",
+            description = "Largest sticker file to read, in MiB (default: ${DEFAULT-VALUE}).")
+    long maxFileMb;
+
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "16777216",
+            description = "Largest canvas, in pixels per frame (default: ${DEFAULT-VALUE}, i.e. 4096x4096).")
+    long maxPixels;
+
+    @Option(names = "--max-frames", paramLabel = "N", defaultValue = "1000",
+            description = "Most frames decoded from one animation (default: ${DEFAULT-VALUE}).")
+    int maxFrames;
+
+    @Option(names = "--max-decoded-mb", paramLabel = "MB", defaultValue = "1024",
+            description = "Bound on all decoded frames of one sticker, in MiB at 4 bytes per pixel (default: ${DEFAULT-VALUE}).")
+    long maxDecodedMb;
+
+    @Option(names = "--decode-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Time allowed to decode one sticker, in seconds (default: ${DEFAULT-VALUE}).")
+    long decodeTimeoutSeconds;
+
+    /** Returns the limits these options describe. */
+    public DecodeLimits toLimits() {
+        return new DecodeLimits(maxFileMb << 20, maxPixels, maxFrames, maxDecodedMb << 20,
+                Duration.ofSeconds(decodeTimeoutSeconds));
+    }
+}
