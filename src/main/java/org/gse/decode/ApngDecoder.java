@@ -206,13 +206,17 @@ public final class ApngDecoder implements FormatDecoder {
     private static Sticker composite(byte[] bytes, PngChunks.Parsed parsed, PngImage image,
             List<FrameControl> frames, byte[] plte, byte[] transparency, DecodeBudget budget, Path source,
             List<String> warnings) throws DecodeException {
-        RasterCanvas canvas = new RasterCanvas(image.width(), image.height());
         List<Frame> output = new ArrayList<>(frames.size());
         boolean anyTransparent = false;
+        RasterCanvas canvas = null;
 
         for (int i = 0; i < frames.size(); i++) {
             FrameControl control = frames.get(i);
             budget.addFrame(image.width(), image.height());
+            if (canvas == null) {
+                // Allocated only after the budget admitted the first frame.
+                canvas = new RasterCanvas(image.width(), image.height());
+            }
             int[] pixels;
             try {
                 pixels = image.withSize(control.width(), control.height())

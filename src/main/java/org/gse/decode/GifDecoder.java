@@ -86,7 +86,7 @@ public final class GifDecoder implements FormatDecoder {
             DecodeBudget budget, Path source, List<String> warnings) throws DecodeException {
         StickerFormat format = StickerFormat.GIF;
         List<GifStructure.Image> images = structure.images();
-        RasterCanvas canvas = new RasterCanvas(width, height);
+        RasterCanvas canvas = null;
         List<Frame> frames = new ArrayList<>(images.size());
         ImageReader reader = ImageIoReaders.gif();
         if (reader == null) {
@@ -97,6 +97,10 @@ public final class GifDecoder implements FormatDecoder {
             for (int i = 0; i < images.size(); i++) {
                 GifStructure.Image image = images.get(i);
                 budget.addFrame(width, height);
+                if (canvas == null) {
+                    // Allocated only after the budget admitted the first frame.
+                    canvas = new RasterCanvas(width, height);
+                }
 
                 int[] pixels = null;
                 if (image.width() > 0 && image.height() > 0) {

@@ -21,7 +21,7 @@ import javax.imageio.stream.ImageInputStream;
  *   <li>{@link BufferedImage#getRGB} treats grey images as linear light and brightens them (grey 128 becomes 188),
  *       and it rounds 16-bit samples ({@code 65280} becomes 254) where libpng, browsers and Pillow keep the high byte.
  *   <li>Colour-key transparency ({@code tRNS} for grey and RGB) must be compared on the raw samples of every bit
- *       depth, 1 to 16, before any reduction to 8 bits.
+ *       depth, 1 to 16, before any reduction to 8 bits; the JDK reader ignores the key of 1-, 2- and 4-bit grey.
  * </ul>
  * ImageIO therefore gets a normalised stream: {@code IHDR}, {@code PLTE} for palette images, the image data in one
  * {@code IDAT} and {@code IEND}, without {@code tRNS} and colour-management chunks. Gamma, chromaticities and ICC
