@@ -27,7 +27,7 @@ final class RasterCanvas {
     /** Copies the pixels of a rectangle, clipped to the canvas, for a later {@link #restore}. */
     int[] save(int x, int y, int w, int h) {
         Clip clip = clip(x, y, w, h);
-        int[] saved = new int[Math.max(0, clip.width()) * Math.max(0, clip.height())];
+        int[] saved = new int[clip.width() * clip.height()];
         for (int row = 0; row < clip.height(); row++) {
             System.arraycopy(pixels, (clip.y0() + row) * width + clip.x0(), saved, row * clip.width(), clip.width());
         }
@@ -106,7 +106,11 @@ final class RasterCanvas {
         int y0 = Math.max(0, y);
         int x1 = (int) Math.min(width, (long) x + w);
         int y1 = (int) Math.min(height, (long) y + h);
-        return new Clip(x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0));
+        if (x1 <= x0 || y1 <= y0) {
+            // Entirely outside: an empty clip at the origin, so no array offset points past the pixels.
+            return new Clip(0, 0, 0, 0);
+        }
+        return new Clip(x0, y0, x1 - x0, y1 - y0);
     }
 
     private record Clip(int x0, int y0, int width, int height) {}

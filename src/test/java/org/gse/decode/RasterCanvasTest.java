@@ -58,4 +58,18 @@ class RasterCanvasTest {
         canvas.restore(1, 0, 5, 5, saved);
         assertArrayEquals(new int[] {1, 2, 3, 4}, canvas.snapshot());
     }
+
+    @Test
+    void rectangleOutsideCanvasChangesNothing() {
+        RasterCanvas canvas = new RasterCanvas(100, 100);
+        canvas.drawSource(new int[] {7}, 1, 1, 99, 99);
+
+        int[] saved = canvas.save(164, 10, 30, 30);
+        canvas.clear(164, 10, 30, 30);
+        canvas.drawOver(new int[900], 30, 30, 164, 10);
+        canvas.restore(164, 10, 30, 30, saved);
+
+        assertEquals(0, saved.length);
+        assertEquals(7, canvas.snapshot()[99 * 100 + 99]);
+    }
 }
