@@ -59,6 +59,16 @@ class JpegDecoderTest {
     }
 
     @Test
+    void adobeInvertedCmykMatchesImageMagick() throws IOException {
+        assertMatchesReference("adobe-cmyk.jpg", "adobe-cmyk.expected.png");
+    }
+
+    @Test
+    void ycckMatchesImageMagick() throws IOException {
+        assertMatchesReference("ycck.jpg", "ycck.expected.png");
+    }
+
+    @Test
     void greyscaleKeepsGreyLevels() throws IOException {
         // A grey JPEG must not be brightened as linear light: ImageMagick's grey levels are the reference.
         assertMatchesReference("grey.jpg", "grey.expected.png");
