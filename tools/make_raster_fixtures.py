@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """Writes the PNG, APNG and GIF fixtures of the raster decoder tests into the folder given as argument.
 
-Every file is written byte by byte here (PNG chunks with zlib, GIF blocks with a small LZW encoder), so each
-fixture holds exactly the structure a test needs: a colour key that differs from other pixels only in the low byte
-of a 16-bit sample, fdAT data split across chunks, a GIF cut inside its third image, headers that declare huge
-sizes. The pixel patterns are simple formulas that the Java tests recompute.
+Every file is written byte by byte here (PNG chunks with zlib, GIF blocks with a small LZW encoder). So each
+fixture holds exactly the structure a test needs, for example a colour key that differs from another pixel only in
+the low byte of a 16-bit sample, fdAT data split across chunks, a GIF cut inside its third image, or headers that
+declare huge sizes. The pixel patterns are simple formulas that the Java tests recompute.
 """
 import struct
 import sys
@@ -87,8 +87,8 @@ def write_png_fixtures():
         (OUT / f"grey{depth}-trns.png").write_bytes(
             png(size, size, depth, 0, rows, chunk("tRNS", struct.pack(">H", key))))
 
-    # RGB 16-bit with a colour key: the key is (0x1234, 0x5678, 0x9ABC); pixel (2, 0) equals it, pixel (3, 0)
-    # differs only in the low byte of red, so an 8-bit comparison would wrongly make it transparent too.
+    # RGB 16-bit with the colour key (0x1234, 0x5678, 0x9ABC) at pixel (2, 0). Pixel (3, 0) differs only in the
+    # low byte of red, so a comparison of 8-bit values would wrongly make it transparent too.
     def rgb16(x, y):
         if (x, y) == (2, 0):
             return [0x1234, 0x5678, 0x9ABC]
@@ -135,8 +135,8 @@ def frame_data(width, height, colour):
 
 
 def write_apng_fixtures():
-    # Split fdAT: a 16x16 canvas. Frame 0 is the IDAT default image (opaque blue); frame 1 is 8x8 at (4, 4),
-    # opaque green, its zlib stream cut into three fdAT chunks; dispose none, blend source.
+    # Split fdAT on a 16x16 canvas. Frame 0 is the IDAT default image in opaque blue. Frame 1 is an opaque green
+    # 8x8 square at (4, 4) whose zlib stream is cut into three fdAT chunks (dispose none, blend source).
     head = b"\x89PNG\r\n\x1a\n" + ihdr(16, 16, 8, 6) + chunk("acTL", struct.pack(">II", 2, 0))
     body = fctl(0, 16, 16, 0, 0, 5, 100, 0, 0) + chunk("IDAT", frame_data(16, 16, (0, 0, 255, 255)))
     data = frame_data(8, 8, (0, 255, 0, 255))

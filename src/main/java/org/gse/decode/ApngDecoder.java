@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>When no {@code fcTL} precedes the first {@code IDAT}, the default image is not part of the animation and is
  *       skipped.
- *   <li>A delay with denominator 0 means hundredths of a second. A delay of 10 ms or less plays as 100 ms, the
- *       clamp both browsers apply to every animated format; a single-frame result is a still image of duration 0.
+ *   <li>A delay with denominator 0 means hundredths of a second. A delay of 10 ms or less plays as 100 ms, which
+ *       is the clamp both browsers apply to every animated format. A single-frame result is a still of duration 0.
  *   <li>CRC mismatches are warnings, not errors (see {@link PngChunks}); sequence numbers out of order are a warning.
  *   <li>A file cut short keeps the frames before the damage and adds a warning, unless no frame decoded.
  *   <li>An {@code acTL} without any {@code fcTL} leaves the file a still PNG (with a warning).

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link GifStructure} walks the blocks first, so the logical screen and every image descriptor are checked
  * against the {@link DecodeBudget} before any pixel buffer exists: a 44-byte file declaring 65535x65535 fails with a
  * {@link DecodeException}, not an {@link OutOfMemoryError}. The JDK's ImageIO GIF reader then decodes each image
- * (LZW and interlace) into its colour indices; compositing is done here, as browsers do it:
+ * (LZW and interlace) into its colour indices. Position, disposal, transparent index and delay come from the same
+ * walk, which reads the fields that the reader's {@code javax_imageio_gif_image_1.0} metadata would report.
+ * Compositing is done here, as browsers do it:
  * <ul>
  *   <li>The canvas is the logical screen, initially transparent; the background colour index is ignored. A logical
  *       screen of width or height 0 takes the extent of the first image.

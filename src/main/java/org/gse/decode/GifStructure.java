@@ -42,7 +42,7 @@ record GifStructure(String version, int screenWidth, int screenHeight, List<Imag
         }
     }
 
-    /** Walks the blocks; never throws for damage after the logical screen descriptor. */
+    /** Walks the blocks. Damage after the logical screen descriptor ends the walk and is described in {@code damage}. */
     static GifStructure parse(byte[] bytes) throws InvalidHeader {
         if (bytes.length < 13) {
             throw new InvalidHeader("truncated: " + bytes.length + " bytes, a GIF header and logical screen "

@@ -8,8 +8,8 @@ import java.util.zip.CRC32;
 /**
  * The chunk list of a PNG or APNG file, read from the bytes without interpreting chunk contents.
  *
- * <p>CRCs are computed and recorded per chunk but never fail the parse: the decoders report mismatches as warnings,
- * because the image data is also protected by zlib's Adler-32 checksum, which the inflater verifies.
+ * <p>CRCs are computed and recorded per chunk but do not fail the parse. The decoders report mismatches as warnings,
+ * because damaged image data usually breaks its zlib stream too, and that fails the decode.
  */
 final class PngChunks {
 

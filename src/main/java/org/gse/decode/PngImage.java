@@ -271,7 +271,7 @@ record PngImage(int width, int height, int bitDepth, int colourType, int interla
         }
     }
 
-    /** Names an ImageIO failure with its innermost cause, which says more than "Error reading PNG image data". */
+    /** Describes an ImageIO failure with its innermost cause, more precise than "Error reading PNG image data". */
     static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

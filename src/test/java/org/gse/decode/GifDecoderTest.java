@@ -107,7 +107,7 @@ class GifDecoderTest {
         assertFalse(sticker.hasAlpha());
     }
 
-    /** The fixtures draw colour index {@code 1 + (x + y / 4 + frame) % 3} everywhere. */
+    /** Asserts the fixtures' pattern: colour index {@code 1 + (x + y / 4 + frame) % 3} at every pixel. */
     private static void assertStripes(Frame frame, int frameIndex) {
         for (int y = 0; y < frame.height(); y++) {
             for (int x = 0; x < frame.width(); x++) {
