@@ -80,11 +80,14 @@ final class CsvTable {
                 throw new CsvFormatException(source + ": the file is empty; expected a header row");
             }
             while ((token = parser.nextToken()) == JsonToken.START_ARRAY) {
-                long line = parser.currentTokenLocation().getLineNr();
+                long line = -1;
                 List<String> fields = new ArrayList<>();
                 while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
                     if (token == null) {
-                        throw new CsvFormatException(source + " line " + line + ": unexpected end of file");
+                        throw new CsvFormatException(source + ": unexpected end of file");
+                    }
+                    if (line < 0) {
+                        line = parser.currentTokenLocation().getLineNr();
                     }
                     fields.add(parser.getText());
                 }

@@ -1,7 +1,5 @@
 package org.gse.eval;
 
-import java.util.Arrays;
-
 /**
  * Binary classification metrics over scores and 0/1 labels: pure functions of arrays, with the same definitions
  * as scikit-learn so that the numbers can be checked against it (the tests do, to 1e-9, with values computed by
@@ -255,20 +253,33 @@ public final class Metrics {
         }
     }
 
-    /** Returns indices sorted by ascending score (stable); -0.0 and 0.0 count as equal scores. */
+    /** Returns indices sorted by ascending score (stable merge sort); -0.0 and 0.0 count as equal scores. */
     static int[] sortIndicesByScore(double[] scores) {
-        Integer[] boxed = new Integer[scores.length];
-        for (int i = 0; i < boxed.length; i++) {
-            boxed[i] = i;
+        int n = scores.length;
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
         }
-        Arrays.sort(boxed, (a, b) -> {
-            double x = scores[a] == 0 ? 0.0 : scores[a];
-            double y = scores[b] == 0 ? 0.0 : scores[b];
-            return Double.compare(x, y);
-        });
-        int[] order = new int[boxed.length];
-        for (int i = 0; i < boxed.length; i++) {
-            order[i] = boxed[i];
+        int[] buffer = new int[n];
+        for (int width = 1; width < n; width *= 2) {
+            for (int low = 0; low < n - width; low += 2 * width) {
+                int middle = low + width;
+                int high = Math.min(low + 2 * width, n);
+                int i = low;
+                int j = middle;
+                int k = low;
+                while (i < middle && j < high) {
+                    // "<=" keeps equal scores in index order; the primitive comparison treats -0.0 == 0.0.
+                    buffer[k++] = scores[order[i]] <= scores[order[j]] ? order[i++] : order[j++];
+                }
+                while (i < middle) {
+                    buffer[k++] = order[i++];
+                }
+                while (j < high) {
+                    buffer[k++] = order[j++];
+                }
+                System.arraycopy(buffer, low, order, low, high - low);
+            }
         }
         return order;
     }
