@@ -11,6 +11,7 @@ final class Decoders {
     static Map<StickerFormat, FormatDecoder> all() {
         Map<StickerFormat, FormatDecoder> decoders = new EnumMap<>(StickerFormat.class);
         // Each format's decoder registers here as it lands.
+        decoders.put(StickerFormat.WEBP, new WebpDecoder());
         return decoders;
     }
 }
