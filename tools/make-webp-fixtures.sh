@@ -60,6 +60,18 @@ webpmux -frame "$work/f1.webp" +100+0+0+0-b \
         -frame "$work/f4.webp" +400+10+10+0+b \
         -loop 0 -bgcolor 255,255,255,255 -o "$out/animated.webp" >/dev/null
 
+# An animation on a 12x12 canvas where libwebp's key-frame rule shows: frame 1 (8x8 red at (0,0)) is disposed
+# to background, so frame 2 (4x4 magenta at alpha 100 at (8,8), blend) starts a key frame and is not blended.
+# Blending it over transparent black would round 255 down to 254.
+pam "$work/k1.pam" 8x8 0,0,8,8,255,0,0,255
+pam "$work/k2.pam" 4x4 0,0,4,4,255,0,255,100
+for n in 1 2; do
+  cwebp -quiet -lossless -exact "$work/k$n.pam" -o "$work/k$n.webp"
+done
+webpmux -frame "$work/k1.webp" +100+0+0+1-b \
+        -frame "$work/k2.webp" +100+8+8+0+b \
+        -loop 0 -o "$out/animated-keyframe.webp" >/dev/null
+
 # 3. Damaged copies, patched byte by byte.
 python3 - "$out" <<'PY'
 import struct, sys

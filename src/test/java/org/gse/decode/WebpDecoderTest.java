@@ -129,9 +129,23 @@ class WebpDecoderTest {
     }
 
     @Test
+    void keyFrameAfterDisposalIsNotBlended() throws IOException {
+        Sticker sticker = decodeFixture("animated-keyframe.webp");
+
+        assertEquals(12, sticker.width());
+        assertEquals(2, sticker.frames().size());
+        assertPixel(RED, pixel(sticker, 0, 7, 7), "frame 1");
+        assertPixel(TRANSPARENT, pixel(sticker, 1, 7, 7), "frame 1 disposed");
+
+        // Blending over transparent black would give 255 * 100 * (2^24 / 100 truncated) >> 24 = 254.
+        assertPixel(0x64FF00FF, pixel(sticker, 1, 8, 8), "frame 2 copied, not blended");
+        assertPixel(0x64FF00FF, pixel(sticker, 1, 11, 11), "frame 2 copied, not blended");
+    }
+
+    @Test
     void fixturesMatchLibwebp() throws IOException {
         LibWebpReference reference = libwebp();
-        for (String name : List.of("still-lossless.webp", "animated.webp")) {
+        for (String name : List.of("still-lossless.webp", "animated.webp", "animated-keyframe.webp")) {
             assertMatchesReference(TestData.resource("fixtures/webp/" + name), reference, 0, 0.0);
         }
         for (String name : List.of("still-lossy.webp", "still-lossy-alpha.webp")) {
