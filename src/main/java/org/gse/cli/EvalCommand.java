@@ -137,7 +137,12 @@ public final class EvalCommand implements Callable<Integer> {
 
             Evaluator evaluator = new Evaluator(decoder, locator,
                     new Evaluator.Options(allowMissing, new Bootstrap(resamples, seed, 0.95), hardest));
-            Evaluation evaluation = evaluator.run(train, test, scorers);
+            Evaluation evaluation;
+            Set<String> stickers = new LinkedHashSet<>(train.distinctIds());
+            stickers.addAll(test.distinctIds());
+            try (Progress progress = new Progress("eval", stickers.size())) {
+                evaluation = evaluator.run(train, test, scorers, progress::step);
+            }
 
             PrintWriter out = spec.commandLine().getOut();
             out.print(ReportWriter.markdownTable(evaluation));

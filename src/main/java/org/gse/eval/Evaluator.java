@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.gse.cli.Progress;
+import java.util.function.LongConsumer;
 import org.gse.data.ImageLocator;
 import org.gse.data.Pair;
 import org.gse.data.PairSet;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * decoded makes its pairs unusable. By default that stops the evaluation with a {@link MissingImagesException}
  * listing them; with {@code allowMissing} those pairs are dropped and counted in the result.
  *
- * <p><b>Thresholds.</b> Each scorer's threshold maximises training accuracy ({@link Thresholds#maxAccuracy}); the
+ * <p><b>Threshold.</b> Each scorer's threshold maximises training accuracy ({@link Threshold#maxAccuracy}); the
  * F1-maximising training threshold is reported too, with the test metrics it gives.
  *
  * <p><b>Comparisons.</b> When models ran, each model is compared with the best baseline; otherwise the best
@@ -68,6 +68,16 @@ public final class Evaluator {
 
     /** Evaluates the scorers; their names must be distinct. */
     public Evaluation run(PairSet train, PairSet test, List<? extends Scorer<?>> scorers) throws MissingImagesException {
+        return run(train, test, scorers, done -> {});
+    }
+
+    /**
+     * Evaluates the scorers; their names must be distinct.
+     *
+     * @param progress receives the number of stickers finished after each batch (a progress bar's step)
+     */
+    public Evaluation run(PairSet train, PairSet test, List<? extends Scorer<?>> scorers, LongConsumer progress)
+            throws MissingImagesException {
         Set<String> names = new HashSet<>();
         for (Scorer<?> scorer : scorers) {
             if (!names.add(scorer.name())) {
@@ -99,7 +109,7 @@ public final class Evaluator {
         for (int s = 0; s < scorers.size(); s++) {
             features.add(new HashMap<>());
         }
-        Map<String, String> undecodable = featurise(files, scorers, features);
+        Map<String, String> undecodable = featurise(files, scorers, features, progress);
         if (!undecodable.isEmpty() && !options.allowMissing()) {
             throw new MissingImagesException(missing, undecodable, images.folder());
         }
@@ -149,48 +159,47 @@ public final class Evaluator {
 
     /** Decodes each file once and stores every scorer's features; returns the ids that failed, with reasons. */
     private Map<String, String> featurise(Map<String, Path> files, List<? extends Scorer<?>> scorers,
-            List<Map<String, Object>> features) {
+            List<Map<String, Object>> features, LongConsumer progress) {
         Map<String, String> undecodable = new LinkedHashMap<>();
         List<Map.Entry<String, Path>> entries = new ArrayList<>(files.entrySet());
-        try (Progress progress = new Progress("eval", entries.size())) {
-            for (int start = 0; start < entries.size(); start += BATCH) {
-                List<Map.Entry<String, Path>> batch = entries.subList(start, Math.min(entries.size(), start + BATCH));
-                Sticker[] decoded = new Sticker[batch.size()];
-                String[] errors = new String[batch.size()];
-                java.util.stream.IntStream.range(0, batch.size()).parallel().forEach(i -> {
-                    try {
-                        decoded[i] = decoder.decode(batch.get(i).getValue());
-                    } catch (DecodeException e) {
-                        errors[i] = e.reason();
-                    }
-                });
-                List<String> batchIds = new ArrayList<>();
-                List<Sticker> stickers = new ArrayList<>();
-                for (int i = 0; i < batch.size(); i++) {
-                    if (decoded[i] != null) {
-                        batchIds.add(batch.get(i).getKey());
-                        stickers.add(decoded[i]);
-                    } else {
-                        undecodable.put(batch.get(i).getKey(), errors[i]);
-                        log.warn("Cannot decode {}: {}", batch.get(i).getValue(), errors[i]);
-                    }
+        log.info("Decoding {} stickers for {} scorers", entries.size(), scorers.size());
+        for (int start = 0; start < entries.size(); start += BATCH) {
+            List<Map.Entry<String, Path>> batch = entries.subList(start, Math.min(entries.size(), start + BATCH));
+            Sticker[] decoded = new Sticker[batch.size()];
+            String[] errors = new String[batch.size()];
+            java.util.stream.IntStream.range(0, batch.size()).parallel().forEach(i -> {
+                try {
+                    decoded[i] = decoder.decode(batch.get(i).getValue());
+                } catch (DecodeException e) {
+                    errors[i] = e.reason();
                 }
-                for (int s = 0; s < scorers.size(); s++) {
-                    List<?> computed = scorers.get(s).featuresAll(stickers);
-                    for (int i = 0; i < stickers.size(); i++) {
-                        features.get(s).put(batchIds.get(i), computed.get(i));
-                    }
+            });
+            List<String> batchIds = new ArrayList<>();
+            List<Sticker> stickers = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (decoded[i] != null) {
+                    batchIds.add(batch.get(i).getKey());
+                    stickers.add(decoded[i]);
+                } else {
+                    undecodable.put(batch.get(i).getKey(), errors[i]);
+                    log.warn("Cannot decode {}: {}", batch.get(i).getValue(), errors[i]);
                 }
-                progress.step(batch.size());
             }
+            for (int s = 0; s < scorers.size(); s++) {
+                List<?> computed = scorers.get(s).featuresAll(stickers);
+                for (int i = 0; i < stickers.size(); i++) {
+                    features.get(s).put(batchIds.get(i), computed.get(i));
+                }
+            }
+            progress.accept(batch.size());
         }
         return undecodable;
     }
 
     private Evaluation.ScorerResult measure(Scorer<?> scorer, double[] trainScores, int[] trainLabels,
             double[] testScores, int[] testLabels, List<Pair> testPairs, int testDropped) {
-        Thresholds.Choice accuracyChoice = Thresholds.maxAccuracy(trainScores, trainLabels);
-        Thresholds.Choice f1Choice = Thresholds.maxF1(trainScores, trainLabels);
+        Threshold.Choice accuracyChoice = Threshold.maxAccuracy(trainScores, trainLabels);
+        Threshold.Choice f1Choice = Threshold.maxF1(trainScores, trainLabels);
         double t = accuracyChoice.threshold();
         Map<String, Estimate> test = new LinkedHashMap<>();
         Bootstrap bootstrap = options.bootstrap();

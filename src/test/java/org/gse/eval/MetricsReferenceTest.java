@@ -70,7 +70,7 @@ class MetricsReferenceTest {
                 assertClose(set.get("roc_auc"), Metrics.rocAuc(data.scores(), data.labels()), name + " roc_auc");
                 assertClose(set.get("average_precision"), Metrics.averagePrecision(data.scores(), data.labels()),
                         name + " average_precision");
-                Thresholds.Choice choice = Thresholds.maxAccuracy(data.scores(), data.labels());
+                Threshold.Choice choice = Threshold.maxAccuracy(data.scores(), data.labels());
                 assertEquals(set.get("max_accuracy").get("threshold").asDouble(), choice.threshold(), 0,
                         name + " max-accuracy threshold");
                 assertClose(set.get("max_accuracy").get("accuracy"), choice.trainValue(), name + " max accuracy");

@@ -21,7 +21,7 @@ class MetricsTest {
         assertTrue(Double.isNaN(Metrics.f1(NO_SCORES, NO_LABELS, 0.5)));
         assertTrue(Double.isNaN(Metrics.rocAuc(NO_SCORES, NO_LABELS)));
         assertTrue(Double.isNaN(Metrics.averagePrecision(NO_SCORES, NO_LABELS)));
-        assertTrue(Double.isNaN(Thresholds.maxAccuracy(NO_SCORES, NO_LABELS).threshold()));
+        assertTrue(Double.isNaN(Threshold.maxAccuracy(NO_SCORES, NO_LABELS).threshold()));
     }
 
     @Test
@@ -78,31 +78,31 @@ class MetricsTest {
         // Sorted: 0.1(0) 0.2(0) 0.4(1) 0.6(0) 0.8(1). Splits at 0.3 and at 0.7 both reach 4/5 accuracy.
         double[] scores = {0.8, 0.1, 0.4, 0.6, 0.2};
         int[] labels = {1, 0, 1, 0, 0};
-        Thresholds.Choice choice = Thresholds.maxAccuracy(scores, labels);
+        Threshold.Choice choice = Threshold.maxAccuracy(scores, labels);
         assertEquals(0.30000000000000004, choice.threshold(), 1e-15);
         assertEquals(0.8, choice.trainValue(), 1e-15);
         // F1: at 0.3 -> tp 2, fp 1, fn 0 -> 0.8; at 0.7 -> tp 1, fp 0, fn 1 -> 2/3. Best 0.3.
-        Thresholds.Choice f1 = Thresholds.maxF1(scores, labels);
+        Threshold.Choice f1 = Threshold.maxF1(scores, labels);
         assertEquals(choice.threshold(), f1.threshold());
         assertEquals(0.8, f1.trainValue(), 1e-15);
     }
 
     @Test
     void extremeSplitsUseTheSmallestScoreOrJustAboveTheLargest() {
-        Thresholds.Choice allSimilar = Thresholds.maxAccuracy(new double[] {0.2, 0.9}, new int[] {1, 1});
+        Threshold.Choice allSimilar = Threshold.maxAccuracy(new double[] {0.2, 0.9}, new int[] {1, 1});
         assertEquals(0.2, allSimilar.threshold());
-        Thresholds.Choice noneSimilar = Thresholds.maxAccuracy(new double[] {0.2, 0.9}, new int[] {0, 0});
+        Threshold.Choice noneSimilar = Threshold.maxAccuracy(new double[] {0.2, 0.9}, new int[] {0, 0});
         assertEquals(Math.nextUp(0.9), noneSimilar.threshold());
         assertEquals(1.0, noneSimilar.trainValue());
-        assertTrue(Double.isNaN(Thresholds.maxF1(new double[] {0.2, 0.9}, new int[] {0, 0}).trainValue())
-                || Thresholds.maxF1(new double[] {0.2, 0.9}, new int[] {0, 0}).trainValue() == 0);
+        assertTrue(Double.isNaN(Threshold.maxF1(new double[] {0.2, 0.9}, new int[] {0, 0}).trainValue())
+                || Threshold.maxF1(new double[] {0.2, 0.9}, new int[] {0, 0}).trainValue() == 0);
     }
 
     @Test
     void midpointBetweenAdjacentDoublesFallsBackToTheUpperScore() {
         double low = 0.5;
         double high = Math.nextUp(0.5);
-        Thresholds.Choice choice = Thresholds.maxAccuracy(new double[] {low, high}, new int[] {0, 1});
+        Threshold.Choice choice = Threshold.maxAccuracy(new double[] {low, high}, new int[] {0, 1});
         assertEquals(high, choice.threshold());
         assertEquals(1.0, Metrics.accuracy(new double[] {low, high}, new int[] {0, 1}, choice.threshold()));
     }

@@ -21,9 +21,9 @@ package org.gse.eval;
  * <p><b>Undefined cases.</b> With no training pair the threshold is NaN. With one class only, the best split is
  * trivial (all similar or none) and is returned as such.
  */
-public final class Thresholds {
+public final class Threshold {
 
-    private Thresholds() {}
+    private Threshold() {}
 
     /**
      * A chosen threshold and the training metric it reaches.
