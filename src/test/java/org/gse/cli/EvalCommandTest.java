@@ -244,6 +244,24 @@ class EvalCommandTest {
     }
 
     @Test
+    void evalRunsOnRealWhatsappStickers() throws IOException {
+        Path stickers = org.gse.TestData.shared("real-stickers/whatsapp");
+        Path pairs = org.gse.TestData.resource("whatsapp-pairs");
+        Path report = dir.resolve("whatsapp");
+        Run run = gse(ModelOpener.UNAVAILABLE, "eval", "--train-pairs", pairs.resolve("train.csv").toString(),
+                "--test-pairs", pairs.resolve("test.csv").toString(), "--images", stickers.toString(),
+                "--bootstrap", "100", "--report", report.toString());
+        assertEquals(0, run.exit(), run.err());
+        JsonNode json = new ObjectMapper().readTree(report.resolve("report.json").toFile());
+        assertEquals(0, json.get("data").get("undecodable_images").size(), "every WebP sticker decodes");
+        assertEquals(PairSet.read(pairs.resolve("test.csv")).size(), json.get("data").get("test_pairs_used").asInt());
+        for (JsonNode scorer : json.get("scorers")) {
+            double auc = scorer.get("test").get("auc").get("value").asDouble();
+            assertTrue(auc >= 0 && auc <= 1, scorer.toString());
+        }
+    }
+
+    @Test
     void similarityPrintsScoreThresholdAndDecision() throws IOException {
         String a = images.resolve("c3v0.png").toString();
         String b = images.resolve("c3v1.png").toString();
