@@ -18,6 +18,7 @@ import org.gse.eval.Baselines;
 import org.gse.eval.Bootstrap;
 import org.gse.eval.Evaluation;
 import org.gse.eval.Evaluator;
+import org.gse.eval.MissingImagesException;
 import org.gse.eval.ModelOpener;
 import org.gse.eval.ModelScorer;
 import org.gse.eval.ReportWriter;
@@ -142,6 +143,10 @@ public final class EvalCommand implements Callable<Integer> {
             stickers.addAll(test.distinctIds());
             try (Progress progress = new Progress("eval", stickers.size())) {
                 evaluation = evaluator.run(train, test, scorers, progress::step);
+            } catch (MissingImagesException e) {
+                log.debug("Missing images", e);
+                spec.commandLine().getErr().println("gse: error: " + e.getMessage());
+                return Main.EXIT_FAILED_INPUTS;
             }
 
             PrintWriter out = spec.commandLine().getOut();

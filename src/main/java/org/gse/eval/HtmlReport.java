@@ -28,7 +28,7 @@ final class HtmlReport {
                 .append("<title>Sticker similarity evaluation</title>\n<style>\n")
                 .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}")
                 .append("table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;")
-                .append("text-align:left;vertical-align:middle}th{background:#f3f3f3}td.num{text-align:right}")
+                .append("text-align:left;vertical-align:middle}th{background:#f3f3f3}td.num{text-align:right;white-space:nowrap}")
                 .append(".pair img{width:96px;height:96px;object-fit:contain;background:#fff;border:1px solid #ddd}")
                 .append(".charts{display:flex;flex-wrap:wrap;gap:1.5em}.small{color:#666;font-size:90%}")
                 .append("code{font-size:90%}\n</style>\n</head>\n<body>\n");

@@ -209,7 +209,7 @@ class EvalCommandTest {
         Files.delete(images.resolve("c1v5.png"));
         Run failed = gse(ModelOpener.UNAVAILABLE, "eval", "--train-pairs", train.toString(), "--test-pairs",
                 test.toString(), "--images", images.toString(), "--baseline", "phash", "--bootstrap", "20");
-        assertEquals(Main.EXIT_ERROR, failed.exit());
+        assertEquals(Main.EXIT_FAILED_INPUTS, failed.exit());
         assertTrue(failed.err().contains("c1v5.png"), failed.err());
         assertTrue(failed.err().contains("--allow-missing"), failed.err());
 
@@ -231,7 +231,7 @@ class EvalCommandTest {
         Files.writeString(images.resolve("c2v4.png"), "not a png");
         Run failed = gse(ModelOpener.UNAVAILABLE, "eval", "--train-pairs", train.toString(), "--test-pairs",
                 test.toString(), "--images", images.toString(), "--baseline", "histogram", "--bootstrap", "20");
-        assertEquals(Main.EXIT_ERROR, failed.exit());
+        assertEquals(Main.EXIT_FAILED_INPUTS, failed.exit());
         assertTrue(failed.err().contains("cannot be decoded: c2v4.png"), failed.err());
     }
 
