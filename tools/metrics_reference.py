@@ -13,9 +13,9 @@ It writes, under src/test/resources/eval/:
                           over every candidate of org.gse.eval.Thresholds); and DeLong comparisons.
 
 Undefined values are written as null and mean NaN in Java. scikit-learn returns 0 with a warning for precision
-without predicted positives, recall without positives and F1 with neither; it raises for AUC with one class and
-returns -0.0 for average precision without positives. The Java code returns NaN in those cases, so this script
-replaces those values with null (each replacement is commented below).
+without predicted positives, for recall without positives and for F1 with neither. It raises an error for AUC with
+one class and returns -0.0 for average precision without positives. The Java code returns NaN in those cases, so
+this script replaces those values with null (each replacement is commented below).
 
 DeLong reference: a plain numpy implementation of the original definition (DeLong, DeLong and Clarke-Pearson
 1988): the structural components are averages of the pairwise kernel psi(x, y) = 1 if x > y, 1/2 if x == y,

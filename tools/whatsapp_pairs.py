@@ -6,7 +6,7 @@ Usage:
 
 Defaults: ../shared/data/real-stickers/whatsapp/contents.json beside the repository, and
 src/test/resources/whatsapp-pairs/. Writes train.csv and test.csv in the Triple-S format
-(sticker_id,sticker_id_2,label) plus a column shared_emojis that the reader ignores; ids are paths relative to
+(sticker_id,sticker_id_2,label) plus a column shared_emojis that the reader ignores. Ids are paths relative to
 the folder of contents.json, such as 1/01_Cuppy_smile.webp.
 
 Rule (the pack authors' emoji tags stand in for human similarity labels):

@@ -90,12 +90,12 @@ public final class EvalCommand implements Callable<Integer> {
     private final ModelOpener opener;
     private final Function<DecodeLimits, StickerDecoder> decoders;
 
-    /** The command as the {@code gse} launcher runs it: installed model opener and every built-in decoder. */
+    /** Creates the command as the {@code gse} launcher runs it, with the installed model opener and every decoder. */
     public EvalCommand() {
         this(ModelOpener.installed(), StickerDecoder::withAllFormats);
     }
 
-    /** A command with a given model opener and decoder factory, for tests and embedding. */
+    /** Creates the command with a given model opener and decoder factory, for tests and embedding. */
     public EvalCommand(ModelOpener opener, Function<DecodeLimits, StickerDecoder> decoders) {
         this.opener = opener;
         this.decoders = decoders;

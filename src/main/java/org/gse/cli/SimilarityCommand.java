@@ -75,13 +75,13 @@ public final class SimilarityCommand implements Callable<Integer> {
         if (threshold != null && !Double.isFinite(threshold)) {
             throw new IllegalArgumentException("--threshold must be a finite number");
         }
-        StickerDecoder decoder = decoders.apply(limitOptions.toLimits());
-        Sticker a = decoder.decode(first);
-        Sticker b = decoder.decode(second);
         double score;
         String name;
         try (Scorer<?> scorer = model != null ? ModelScorer.of(String.valueOf(model.getFileName()), opener.open(model))
                 : Baselines.create(baseline)) {
+            StickerDecoder decoder = decoders.apply(limitOptions.toLimits());
+            Sticker a = decoder.decode(first);
+            Sticker b = decoder.decode(second);
             score = scorer.score(a, b);
             name = scorer.name();
         }

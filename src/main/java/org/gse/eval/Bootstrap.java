@@ -102,8 +102,8 @@ public final class Bootstrap {
     }
 
     /**
-     * The difference of one metric between two scorers on the same pairs, {@code A - B}, with a paired bootstrap:
-     * both scorers are evaluated on the same resample, and the interval is that of the differences.
+     * Measures the difference of one metric between two scorers on the same pairs, {@code A - B}, with a paired
+     * bootstrap. Both scorers are evaluated on the same resample, and the interval is that of the differences.
      *
      * <p>The two-sided p-value for "no difference" is {@code min(1, 2 * (1 + k) / (1 + B))}, where {@code B} is the
      * number of defined resamples and {@code k} the number of them whose difference is on the far side of zero:
@@ -121,6 +121,7 @@ public final class Bootstrap {
         if (n == 0) {
             return new Difference(new Estimate(value, Double.NaN, Double.NaN, 0, resamples), Double.NaN);
         }
+
         double[] values = new double[resamples];
         int used = 0;
         int atOrBelowZero = 0;
@@ -142,6 +143,7 @@ public final class Bootstrap {
                 }
             }
         }
+
         double p = used == 0 ? Double.NaN
                 : Math.min(1.0, 2.0 * (1 + Math.min(atOrBelowZero, atOrAboveZero)) / (1.0 + used));
         return new Difference(interval(value, values, used), p);
@@ -166,7 +168,7 @@ public final class Bootstrap {
                 resamples - used);
     }
 
-    /** The {@code p} quantile of sorted values with linear interpolation (numpy's default, type 7). */
+    /** Returns the {@code p} quantile of sorted values with linear interpolation (numpy's default, type 7). */
     static double quantile(double[] sorted, double p) {
         double h = (sorted.length - 1) * p;
         int low = (int) Math.floor(h);

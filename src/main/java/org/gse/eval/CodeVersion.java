@@ -18,9 +18,9 @@ public final class CodeVersion {
     }
 
     /**
-     * Returns the git commit of the source tree the code was loaded from (the jar's or classes folder's repository),
-     * suffixed with "-dirty" when tracked files have uncommitted changes; null when git or the repository is not
-     * there. Best effort: asks the {@code git} command, with a short timeout.
+     * Returns the git commit of the repository that holds the running jar or classes folder. The commit gets a
+     * "-dirty" suffix when tracked files have uncommitted changes. Returns null when git or the repository is
+     * missing, because this only runs the {@code git} command, with a 5 s timeout.
      */
     public static String gitCommit() {
         try {

@@ -5,7 +5,7 @@ import org.gse.decode.Sticker;
 import org.gse.model.Embedding;
 
 /**
- * Where a {@link ModelScorer} gets sticker embeddings. This is the seam for the engine's persistent cache
+ * The source of sticker embeddings for a {@link ModelScorer}. This is the seam for the engine's persistent cache
  * ({@code org.gse.embed.EmbeddingCache}): an adapter implementing this interface plugs it in without touching the
  * evaluation. Until then {@link InMemoryEmbeddings} embeds each distinct sticker once per run.
  */

@@ -31,7 +31,7 @@ public record Evaluation(
     }
 
     /**
-     * Where the numbers come from.
+     * The origin of the numbers: code, data, settings and time.
      *
      * @param codeVersion the gse version (jar manifest) or "development build"
      * @param gitCommit the commit the code was built from, with "-dirty" for uncommitted changes; null if unknown
@@ -71,7 +71,7 @@ public record Evaluation(
     public record PairFile(String path, String sha256, int pairs, int positives) {}
 
     /**
-     * Which pairs were evaluated.
+     * The pairs evaluated and the images that were missing or undecodable.
      *
      * @param distinctStickers distinct sticker ids in both files
      * @param missingImages ids with no image file in the folder

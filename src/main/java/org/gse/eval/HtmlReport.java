@@ -109,7 +109,7 @@ final class HtmlReport {
         html.append("</table>\n");
     }
 
-    /** All scorers' ROC curves on one chart, with the chance diagonal. */
+    /** Draws all scorers' ROC curves on one chart, with the chance diagonal. */
     static String rocSvg(Evaluation evaluation) {
         int size = 360;
         int margin = 40;
@@ -158,7 +158,7 @@ final class HtmlReport {
         return svg.append("</svg>").toString();
     }
 
-    /** Histogram of one scorer's test scores, similar and dissimilar pairs overlaid, with the threshold. */
+    /** Draws the histogram of one scorer's test scores, similar and dissimilar pairs overlaid, with the threshold. */
     static String histogramSvg(Evaluation.ScorerResult r, List<Pair> pairs) {
         double[] scores = r.testScores();
         double min = Double.POSITIVE_INFINITY;

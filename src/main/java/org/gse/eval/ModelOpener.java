@@ -18,7 +18,7 @@ public interface ModelOpener {
     /** Opens the model; the caller closes the encoder. */
     Encoder open(Path model) throws IOException;
 
-    /** The opener of a build without the engine: always fails with a message that says so. */
+    /** The opener of a build without the engine, which fails with a message naming the missing engine. */
     ModelOpener UNAVAILABLE = model -> {
         throw new IllegalStateException("model loading not available yet: this build cannot open " + model
                 + " (the CLIP engine is not wired to --model); use --baseline "

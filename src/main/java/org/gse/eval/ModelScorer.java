@@ -26,7 +26,7 @@ public final class ModelScorer implements Scorer<Embedding> {
         this.owned = owned;
     }
 
-    /** A scorer over an encoder with an in-memory embedding cache; closing the scorer closes the encoder. */
+    /** Creates a scorer over an encoder with an in-memory embedding cache. Closing the scorer closes the encoder. */
     public static ModelScorer of(String name, Encoder encoder) {
         return new ModelScorer(name, new InMemoryEmbeddings(encoder), encoder);
     }

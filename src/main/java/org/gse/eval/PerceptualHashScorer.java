@@ -8,10 +8,10 @@ import org.gse.decode.Sticker;
  *
  * <p>Rule: take the first frame, composite it over white, centre it on a white square, convert to grey with the
  * Rec. 601 luma weights ({@code 0.299 R + 0.587 G + 0.114 B}), downscale to 32x32 by area averaging, and take the
- * two-dimensional DCT-II. Keep the top-left 8 x 8 coefficients (the lowest frequencies); their median is taken over
- * the 63 coefficients other than the DC term (which only carries mean brightness and would skew it), and the hash
- * has one bit per coefficient of the 8 x 8 block, set when the coefficient is above that median: 64 bits. The
- * score is {@code 1 - hamming(h1, h2) / 64}, in [0, 1].
+ * two-dimensional DCT-II. Keep the top-left 8 x 8 coefficients, the lowest frequencies. Their median is taken over
+ * the 63 coefficients other than the DC term, because the DC term only carries mean brightness. The hash has one bit
+ * per coefficient of the 8 x 8 block, set when the coefficient is above that median, so 64 bits. The score is
+ * {@code 1 - hamming(h1, h2) / 64}, in [0, 1].
  *
  * <p>It finds near-duplicates (re-encodings, resized copies) and little else.
  */

@@ -84,7 +84,7 @@ final class Pixels {
         return result;
     }
 
-    /** The fraction of each output footprint that each covered input index takes, summing to 1 per output. */
+    /** Returns the fraction of each output footprint that each covered input index takes, summing to 1 per output. */
     private static double[][] weights(int in, int out) {
         int[][] idx = indices(in, out);
         double[][] result = new double[out][];
