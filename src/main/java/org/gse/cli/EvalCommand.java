@@ -61,8 +61,8 @@ public final class EvalCommand implements Callable<Integer> {
     List<Path> models = new ArrayList<>();
 
     @Option(names = "--baseline", paramLabel = "NAME", split = ",",
-            description = "A weight-free baseline: thumbnail, histogram or phash (repeatable; default: all three"
-                    + " when no --model is given).")
+            description = "A weight-free baseline: thumbnail, histogram or phash (repeatable or comma-separated;"
+                    + " default: all three).")
     List<String> baselines = new ArrayList<>();
 
     @Option(names = "--report", paramLabel = "DIR", description = "Write the report files into DIR.")
@@ -127,7 +127,7 @@ public final class EvalCommand implements Callable<Integer> {
                         : model.getFileName().toString());
                 scorers.add(ModelScorer.of(name, opener.open(model)));
             }
-            List<String> baselineNames = baselines.isEmpty() && models.isEmpty() ? Baselines.NAMES : baselines;
+            List<String> baselineNames = baselines.isEmpty() ? Baselines.NAMES : baselines;
             for (String baseline : baselineNames) {
                 Scorer<?> scorer = Baselines.create(baseline);
                 if (!names.add(scorer.name())) {

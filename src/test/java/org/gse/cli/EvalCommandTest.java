@@ -33,6 +33,9 @@ class EvalCommandTest {
     @TempDir
     Path dir;
 
+    /** A Chinese id in a subfolder, with a comma and quotes that CSV files must quote. */
+    static final String ODD_ID = "猫/开心, \"笑\".png";
+
     Path images;
     Path train;
     Path test;
@@ -48,7 +51,7 @@ class EvalCommandTest {
                         images.resolve("c" + concept + "v" + variant + ".png"));
             }
         }
-        StickerImages.writePng(StickerImages.draw(0, 6, 96), images.resolve("猫/开心.png"));
+        StickerImages.writePng(StickerImages.draw(0, 6, 96), images.resolve(ODD_ID));
         train = writePairs("train.csv", 0, 4, false);
         test = writePairs("test.csv", 4, 6, true);
     }
@@ -61,17 +64,21 @@ class EvalCommandTest {
             }
         }
         if (withChinese) {
-            ids.add("猫/开心.png");
+            ids.add(ODD_ID);
         }
         StringBuilder csv = new StringBuilder("sticker_id,sticker_id_2,label\n");
         for (int i = 0; i < ids.size(); i++) {
             for (int j = i + 1; j < ids.size(); j++) {
                 String a = ids.get(i);
                 String b = ids.get(j);
-                csv.append(a).append(',').append(b).append(',').append(concept(a) == concept(b) ? 1 : 0).append('\n');
+                csv.append(quote(a)).append(',').append(quote(b)).append(',').append(concept(a) == concept(b) ? 1 : 0).append('\n');
             }
         }
         return Files.writeString(dir.resolve(name), csv, StandardCharsets.UTF_8);
+    }
+
+    private static String quote(String id) {
+        return id.contains(",") || id.contains("\"") ? "\"" + id.replace("\"", "\"\"") + "\"" : id;
     }
 
     private static int concept(String id) {
@@ -169,7 +176,10 @@ class EvalCommandTest {
         List<String> csv = Files.readAllLines(report.resolve("scores.csv"), StandardCharsets.UTF_8);
         assertEquals("sticker_id,sticker_id_2,label,scorer,score", csv.getFirst());
         assertEquals(1 + 4 * testSet.size(), csv.size());
-        assertTrue(csv.stream().anyMatch(line -> line.contains("猫/开心.png") && line.contains(",phash,")));
+        PairSet scoresAsPairs = PairSet.read(report.resolve("scores.csv"));
+        assertEquals(4 * testSet.size(), scoresAsPairs.size(), "scores.csv reads back with the pair reader");
+        assertTrue(scoresAsPairs.distinctIds().contains(ODD_ID), "the quoted Chinese id round-trips");
+        assertEquals(testSet.distinctIds(), scoresAsPairs.distinctIds());
 
         String markdown = Files.readString(report.resolve("report.md"));
         assertTrue(markdown.indexOf("| pixel-model |") < markdown.indexOf("| phash |"), "best AUC first");
@@ -178,7 +188,7 @@ class EvalCommandTest {
         assertTrue(html.contains("<svg"), "inline SVG charts");
         assertTrue(html.contains("<polyline"), "ROC curves");
         assertTrue(html.contains("data:image/png;base64,"), "inline sticker thumbnails");
-        assertTrue(html.contains("猫/开心.png") || !html.contains("no image"), "Chinese ids intact");
+        assertFalse(html.contains("(no image)"), "every hardest example has its thumbnail");
         assertFalse(html.contains("<script"), "no scripts");
         assertFalse(html.contains("src=\"http"), "nothing loaded from elsewhere");
         assertFalse(html.contains("href=\"http"), "no external links or styles");
@@ -233,6 +243,18 @@ class EvalCommandTest {
                 test.toString(), "--images", images.toString(), "--baseline", "histogram", "--bootstrap", "20");
         assertEquals(Main.EXIT_FAILED_INPUTS, failed.exit());
         assertTrue(failed.err().contains("cannot be decoded: c2v4.png"), failed.err());
+    }
+
+    @Test
+    void evalAddsAllBaselinesToAModel() throws IOException {
+        Path report = dir.resolve("model-report");
+        Run run = gse(pixelModel(), "eval", "--train-pairs", train.toString(), "--test-pairs", test.toString(),
+                "--images", images.toString(), "--model", "pixel-model", "--bootstrap", "20", "--report",
+                report.toString());
+        assertEquals(0, run.exit(), run.err());
+        JsonNode json = new ObjectMapper().readTree(report.resolve("report.json").toFile());
+        assertEquals(4, json.get("scorers").size(), "the model and the three baselines");
+        assertEquals(1, json.get("comparisons").size());
     }
 
     @Test
