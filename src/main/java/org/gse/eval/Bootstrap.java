@@ -8,9 +8,9 @@ import java.util.Random;
  *
  * <p>Each resample draws {@code n} pairs with replacement from the {@code n} test pairs (not stratified by label),
  * using {@link java.util.Random} seeded with the given seed; {@code Random}'s algorithm is fixed by the Java
- * specification, so a seed gives the same resamples on every JVM. The resamples are drawn once per
- * {@link Bootstrap} and size, and every metric and scorer is evaluated on the same ones, which keeps the intervals
- * of different metrics consistent and makes {@link #paired paired} comparisons possible.
+ * specification, so a seed gives the same resamples on every JVM. For a given seed and number of pairs, every metric
+ * and scorer is evaluated on the same resamples. That keeps the intervals of different metrics consistent and makes
+ * {@link #paired paired} comparisons possible.
  *
  * <p>A resample on which a metric is undefined (NaN, for example AUC on a resample with one class only) is skipped
  * and counted. The interval bounds are the {@code (1 - level) / 2} and {@code (1 + level) / 2} quantiles of the
@@ -33,7 +33,6 @@ public final class Bootstrap {
     private final int resamples;
     private final long seed;
     private final double level;
-    private int[][] draws;
 
     /**
      * @param resamples number of resamples, at least 1
@@ -65,18 +64,27 @@ public final class Bootstrap {
     }
 
     /** Returns the resampled indices for {@code n} pairs: {@code resamples} arrays of {@code n} indices. */
-    public synchronized int[][] draws(int n) {
-        if (draws == null || (draws.length > 0 && draws[0].length != n)) {
-            Random random = new Random(seed);
-            int[][] result = new int[resamples][n];
-            for (int[] draw : result) {
-                for (int i = 0; i < n; i++) {
-                    draw[i] = random.nextInt(n);
-                }
+    public int[][] draws(int n) {
+        int[][] result = new int[resamples][];
+        int[] index = {0};
+        forEachDraw(n, draw -> result[index[0]++] = draw.clone());
+        return result;
+    }
+
+    /**
+     * Passes each resample's indices to {@code action}, reusing one array. The draws are generated again on every
+     * call from a new {@code Random(seed)}, so every metric and scorer sees the same resamples without the
+     * {@code resamples x n} indices being kept in memory.
+     */
+    private void forEachDraw(int n, java.util.function.Consumer<int[]> action) {
+        Random random = new Random(seed);
+        int[] draw = new int[n];
+        for (int b = 0; b < resamples; b++) {
+            for (int i = 0; i < n; i++) {
+                draw[i] = random.nextInt(n);
             }
-            draws = result;
+            action.accept(draw);
         }
-        return draws;
     }
 
     /** Returns the metric on all pairs with its percentile interval. Empty input gives NaN throughout. */
@@ -88,17 +96,17 @@ public final class Bootstrap {
             return new Estimate(value, Double.NaN, Double.NaN, 0, resamples);
         }
         double[] values = new double[resamples];
-        int used = 0;
+        int[] used = {0};
         double[] s = new double[n];
         int[] y = new int[n];
-        for (int[] draw : draws(n)) {
+        forEachDraw(n, draw -> {
             gather(scores, labels, draw, s, y);
             double v = metric.apply(s, y);
             if (!Double.isNaN(v)) {
-                values[used++] = v;
+                values[used[0]++] = v;
             }
-        }
-        return interval(value, values, used);
+        });
+        return interval(value, values, used[0]);
     }
 
     /**
@@ -123,29 +131,27 @@ public final class Bootstrap {
         }
 
         double[] values = new double[resamples];
-        int used = 0;
-        int atOrBelowZero = 0;
-        int atOrAboveZero = 0;
+        int[] counts = new int[3]; // defined resamples, differences <= 0, differences >= 0
         double[] a = new double[n];
         double[] b = new double[n];
         int[] y = new int[n];
-        for (int[] draw : draws(n)) {
+        forEachDraw(n, draw -> {
             gather(scoresA, labels, draw, a, y);
             gather(scoresB, labels, draw, b, y);
             double d = metricA.apply(a, y) - metricB.apply(b, y);
             if (!Double.isNaN(d)) {
-                values[used++] = d;
+                values[counts[0]++] = d;
                 if (d <= 0) {
-                    atOrBelowZero++;
+                    counts[1]++;
                 }
                 if (d >= 0) {
-                    atOrAboveZero++;
+                    counts[2]++;
                 }
             }
-        }
+        });
 
-        double p = used == 0 ? Double.NaN
-                : Math.min(1.0, 2.0 * (1 + Math.min(atOrBelowZero, atOrAboveZero)) / (1.0 + used));
+        int used = counts[0];
+        double p = used == 0 ? Double.NaN : Math.min(1.0, 2.0 * (1 + Math.min(counts[1], counts[2])) / (1.0 + used));
         return new Difference(interval(value, values, used), p);
     }
 
