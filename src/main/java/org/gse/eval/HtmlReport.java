@@ -77,8 +77,13 @@ final class HtmlReport {
                     + "</span>" : "").append("</td><td class=\"num\">").append(ReportWriter.format(r.threshold()))
                     .append("</td>");
             for (String metric : Evaluation.METRICS) {
-                html.append("<td class=\"num\">").append(esc(ReportWriter.formatEstimate(r.test().get(metric))))
-                        .append("</td>");
+                Estimate e = r.test().get(metric);
+                html.append("<td class=\"num\">").append(ReportWriter.format(e.value()));
+                if (!Double.isNaN(e.value()) && !Double.isNaN(e.low())) {
+                    html.append("<br><span class=\"small\">[").append(ReportWriter.format(e.low())).append(", ")
+                            .append(ReportWriter.format(e.high())).append("]</span>");
+                }
+                html.append("</td>");
             }
             html.append("<td class=\"num\">").append(r.nPairs()).append("</td><td class=\"num\">")
                     .append(r.nMissing()).append("</td></tr>\n");
