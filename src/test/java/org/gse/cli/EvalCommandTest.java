@@ -140,10 +140,13 @@ class EvalCommandTest {
             assertTrue(scorer.get("threshold").isNumber(), scorer.toString());
             for (String metric : List.of("accuracy", "f1", "precision", "recall", "auc", "ap")) {
                 JsonNode m = scorer.get("test").get(metric);
-                assertTrue(m.has("value") && m.has("ci_low") && m.has("ci_high"), metric + " " + scorer);
+                assertTrue(m.has("value"), metric + " " + scorer);
+                assertTrue(m.has("ci_low"), metric + " " + scorer);
+                assertTrue(m.has("ci_high"), metric + " " + scorer);
                 if (m.get("value").isNull()) {
                     // Undefined on the test pairs, for example precision when nothing is called similar.
-                    assertTrue(m.get("ci_low").isNull() && scorer.get("bootstrap_skipped").get(metric).asInt() > 0);
+                    assertTrue(m.get("ci_low").isNull(), metric + " " + scorer);
+                    assertTrue(scorer.get("bootstrap_skipped").get(metric).asInt() > 0, metric + " " + scorer);
                     continue;
                 }
                 assertTrue(m.get("ci_low").asDouble() <= m.get("value").asDouble() + 1e-12, metric + " " + m);
@@ -201,7 +204,7 @@ class EvalCommandTest {
     }
 
     @Test
-    void evalRunsAllBaselinesByDefaultAndRewritesAnExistingReport() throws IOException {
+    void evalDefaultsAndExistingReportFolder() throws IOException {
         Path report = Files.createDirectories(dir.resolve("existing"));
         Files.writeString(report.resolve("notes.txt"), "keep me");
         Files.writeString(report.resolve("report.json"), "old");
@@ -279,7 +282,8 @@ class EvalCommandTest {
         assertEquals(PairSet.read(pairs.resolve("test.csv")).size(), json.get("data").get("test_pairs_used").asInt());
         for (JsonNode scorer : json.get("scorers")) {
             double auc = scorer.get("test").get("auc").get("value").asDouble();
-            assertTrue(auc >= 0 && auc <= 1, scorer.toString());
+            assertTrue(auc >= 0, scorer.toString());
+            assertTrue(auc <= 1, scorer.toString());
         }
     }
 
@@ -292,7 +296,8 @@ class EvalCommandTest {
         assertEquals(0, run.exit(), run.err());
         JsonNode json = new ObjectMapper().readTree(run.out());
         double score = json.get("score").asDouble();
-        assertTrue(score > 0 && score <= 1, run.out());
+        assertTrue(score > 0, run.out());
+        assertTrue(score <= 1, run.out());
         assertEquals(0.5, json.get("threshold").asDouble());
         assertEquals(score >= 0.5, json.get("similar").asBoolean());
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class StickerQueriesTest {
 
     @Test
-    void splitsQuotedQueriesOnAsciiAndFullWidthCommas() throws IOException {
+    void splitsQueriesOnBothCommas() throws IOException {
         String text = "\uFEFFsticker_id,labeled_queries\r\n"
                 + "a.png,\"Thumbs up, Good job,  , thumbs up, Good job\"\r\n"
                 + "b.png,看看\r\n"

@@ -55,7 +55,7 @@ class BaselinesTest {
     }
 
     @Test
-    void histogramIgnoresFullyTransparentPixelsAndHandlesEmptyStickers() {
+    void histogramWeightsPixelsByAlpha() {
         BufferedImage a = new BufferedImage(10, 10, BufferedImage.TYPE_INT_ARGB);
         BufferedImage b = new BufferedImage(10, 10, BufferedImage.TYPE_INT_ARGB);
         for (int y = 0; y < 10; y++) {

@@ -74,7 +74,7 @@ class MetricsTest {
     }
 
     @Test
-    void accuracyThresholdIsTheMidpointAndTiesGoToTheSmallest() {
+    void thresholdTiesGoToSmallest() {
         // Sorted: 0.1(0) 0.2(0) 0.4(1) 0.6(0) 0.8(1). Splits at 0.3 and at 0.7 both reach 4/5 accuracy.
         double[] scores = {0.8, 0.1, 0.4, 0.6, 0.2};
         int[] labels = {1, 0, 1, 0, 0};
@@ -88,18 +88,20 @@ class MetricsTest {
     }
 
     @Test
-    void extremeSplitsUseTheSmallestScoreOrJustAboveTheLargest() {
+    void thresholdForAllOrNoneSimilar() {
         Threshold.Choice allSimilar = Threshold.maxAccuracy(new double[] {0.2, 0.9}, new int[] {1, 1});
         assertEquals(0.2, allSimilar.threshold());
         Threshold.Choice noneSimilar = Threshold.maxAccuracy(new double[] {0.2, 0.9}, new int[] {0, 0});
         assertEquals(Math.nextUp(0.9), noneSimilar.threshold());
         assertEquals(1.0, noneSimilar.trainValue());
-        assertTrue(Double.isNaN(Threshold.maxF1(new double[] {0.2, 0.9}, new int[] {0, 0}).trainValue())
-                || Threshold.maxF1(new double[] {0.2, 0.9}, new int[] {0, 0}).trainValue() == 0);
+        // Without positives F1 is 0 wherever something is called similar and undefined elsewhere (skipped).
+        Threshold.Choice f1 = Threshold.maxF1(new double[] {0.2, 0.9}, new int[] {0, 0});
+        assertEquals(0.0, f1.trainValue());
+        assertEquals(0.2, f1.threshold());
     }
 
     @Test
-    void midpointBetweenAdjacentDoublesFallsBackToTheUpperScore() {
+    void thresholdBetweenAdjacentDoubles() {
         double low = 0.5;
         double high = Math.nextUp(0.5);
         Threshold.Choice choice = Threshold.maxAccuracy(new double[] {low, high}, new int[] {0, 1});
