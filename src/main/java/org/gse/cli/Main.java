@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Understands chat stickers by meaning: decode, embed, compare, evaluate, train, index and serve.",
-        subcommands = {InspectCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, EvalCommand.class, SimilarityCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit status: success. */
@@ -57,7 +58,12 @@ public final class Main implements Runnable {
 
     /** Builds the command line with the given writers, so tests can capture output. */
     public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new Main());
+        return newCommandLine(out, err, CommandLine.defaultFactory());
+    }
+
+    /** Builds the command line with the given writers and a factory for the command objects (tests inject one). */
+    public static CommandLine newCommandLine(PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
+        CommandLine commandLine = new CommandLine(new Main(), factory);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExitCodeExceptionMapper(exception -> exception instanceof CommandLine.ParameterException

@@ -16,6 +16,7 @@ final class Decoders {
         decoders.put(StickerFormat.APNG, new ApngDecoder());
         decoders.put(StickerFormat.JPEG, new JpegDecoder());
         decoders.put(StickerFormat.GIF, new GifDecoder());
+        decoders.put(StickerFormat.WEBP, new WebpDecoder());
         return decoders;
     }
 }

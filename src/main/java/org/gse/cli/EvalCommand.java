@@ -1,0 +1,190 @@
+package org.gse.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.gse.data.ImageLocator;
+import org.gse.data.PairSet;
+import org.gse.decode.DecodeException;
+import org.gse.decode.DecodeLimits;
+import org.gse.decode.StickerDecoder;
+import org.gse.eval.Baselines;
+import org.gse.eval.Bootstrap;
+import org.gse.eval.Evaluation;
+import org.gse.eval.Evaluator;
+import org.gse.eval.MissingImagesException;
+import org.gse.eval.ModelOpener;
+import org.gse.eval.ModelScorer;
+import org.gse.eval.ReportWriter;
+import org.gse.eval.Scorer;
+import org.gse.eval.Thumbnails;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gse eval}: measures scorers on a train/test split of labelled sticker pairs (Triple-S format). */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Evaluate sticker similarity scorers on labelled pairs (Triple-S format:"
+                + " sticker_id,sticker_id_2,label).",
+                "Each scorer's threshold is chosen on the training pairs (maximum accuracy) and applied to the test"
+                        + " pairs; test metrics get percentile-bootstrap 95% intervals.",
+                "Prints the results table; with --report writes report.json, scores.csv, report.md and report.html."})
+public final class EvalCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(EvalCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--train-pairs", required = true, paramLabel = "CSV",
+            description = "Training pairs: the thresholds are chosen on these.")
+    Path trainPairs;
+
+    @Option(names = "--test-pairs", required = true, paramLabel = "CSV", description = "Test pairs: the reported metrics.")
+    Path testPairs;
+
+    @Option(names = "--images", required = true, paramLabel = "DIR",
+            description = "Folder of sticker images: each id is looked up as DIR/ID, then DIR/ID.jpg.")
+    Path images;
+
+    @Option(names = "--model", paramLabel = "PATH", description = "A model to evaluate (repeatable).")
+    List<Path> models = new ArrayList<>();
+
+    @Option(names = "--baseline", paramLabel = "NAME", split = ",",
+            description = "A weight-free baseline: thumbnail, histogram or phash (repeatable or comma-separated;"
+                    + " default: all three).")
+    List<String> baselines = new ArrayList<>();
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Write the report files into DIR.")
+    Path reportDir;
+
+    @Option(names = "--allow-missing",
+            description = "Drop pairs whose images are missing or undecodable instead of stopping; the report counts them.")
+    boolean allowMissing;
+
+    @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "1000",
+            description = "Bootstrap resamples for the intervals (default: ${DEFAULT-VALUE}).")
+    int resamples;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
+            description = "Seed of the bootstrap resampling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--hardest", paramLabel = "K", defaultValue = "5",
+            description = "Hardest false positives and negatives shown per scorer in report.html (default: ${DEFAULT-VALUE}).")
+    int hardest;
+
+    @Mixin
+    DecodeLimitOptions limitOptions;
+
+    private final ModelOpener opener;
+    private final Function<DecodeLimits, StickerDecoder> decoders;
+
+    /** Creates the command as the {@code gse} launcher runs it, with the installed model opener and every decoder. */
+    public EvalCommand() {
+        this(ModelOpener.installed(), StickerDecoder::withAllFormats);
+    }
+
+    /** Creates the command with a given model opener and decoder factory, for tests and embedding. */
+    public EvalCommand(ModelOpener opener, Function<DecodeLimits, StickerDecoder> decoders) {
+        this.opener = opener;
+        this.decoders = decoders;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (resamples < 1) {
+            throw new IllegalArgumentException("--bootstrap must be at least 1, got " + resamples);
+        }
+        if (hardest < 0) {
+            throw new IllegalArgumentException("--hardest must not be negative, got " + hardest);
+        }
+        PairSet train = PairSet.read(trainPairs);
+        PairSet test = PairSet.read(testPairs);
+        log.info("Read {} training pairs ({} similar) and {} test pairs ({} similar)", train.size(),
+                train.positives(), test.size(), test.positives());
+        StickerDecoder decoder = decoders.apply(limitOptions.toLimits());
+        ImageLocator locator = new ImageLocator(images);
+        if (!java.nio.file.Files.isDirectory(locator.folder())) {
+            throw new IllegalArgumentException("--images " + images + " is not a folder");
+        }
+
+        List<Scorer<?>> scorers = new ArrayList<>();
+        try {
+            Set<String> names = new LinkedHashSet<>();
+            for (Path model : models) {
+                String name = uniqueName(names, model.getFileName() == null ? model.toString()
+                        : model.getFileName().toString());
+                scorers.add(ModelScorer.of(name, opener.open(model)));
+            }
+            List<String> baselineNames = baselines.isEmpty() ? Baselines.NAMES : baselines;
+            for (String baseline : baselineNames) {
+                Scorer<?> scorer = Baselines.create(baseline);
+                if (!names.add(scorer.name())) {
+                    throw new IllegalArgumentException("baseline " + scorer.name() + " is given twice");
+                }
+                scorers.add(scorer);
+            }
+
+            Evaluator evaluator = new Evaluator(decoder, locator,
+                    new Evaluator.Options(allowMissing, new Bootstrap(resamples, seed, 0.95), hardest));
+            Evaluation evaluation;
+            Set<String> stickers = new LinkedHashSet<>(train.distinctIds());
+            stickers.addAll(test.distinctIds());
+            try (Progress progress = new Progress("eval", stickers.size())) {
+                evaluation = evaluator.run(train, test, scorers, progress::step);
+            } catch (MissingImagesException e) {
+                log.debug("Missing images", e);
+                spec.commandLine().getErr().println("gse: error: " + e.getMessage());
+                return Main.EXIT_FAILED_INPUTS;
+            }
+
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(ReportWriter.markdownTable(evaluation));
+            Evaluation.DataSummary data = evaluation.data();
+            if (data.trainPairsDropped() + data.testPairsDropped() > 0) {
+                out.printf("dropped %d training and %d test pairs: %d images missing, %d undecodable%n",
+                        data.trainPairsDropped(), data.testPairsDropped(), data.missingImages().size(),
+                        data.undecodable().size());
+            }
+            if (reportDir != null) {
+                ReportWriter.write(evaluation, reportDir, id -> thumbnail(decoder, locator, id));
+                out.println("report written to " + reportDir);
+            }
+            out.flush();
+            return Main.EXIT_OK;
+        } finally {
+            for (Scorer<?> scorer : scorers) {
+                scorer.close();
+            }
+        }
+    }
+
+    private static String uniqueName(Set<String> names, String name) {
+        String candidate = name;
+        for (int i = 2; !names.add(candidate); i++) {
+            candidate = name + "#" + i;
+        }
+        return candidate;
+    }
+
+    private static byte[] thumbnail(StickerDecoder decoder, ImageLocator locator, String id) {
+        return locator.find(id).map(file -> {
+            try {
+                return Thumbnails.png(decoder.decode(file), 96);
+            } catch (DecodeException e) {
+                return null;
+            }
+        }).orElse(null);
+    }
+}

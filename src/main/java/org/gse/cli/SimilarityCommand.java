@@ -1,0 +1,114 @@
+package org.gse.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.gse.decode.DecodeLimits;
+import org.gse.decode.Sticker;
+import org.gse.decode.StickerDecoder;
+import org.gse.eval.Baselines;
+import org.gse.eval.ModelOpener;
+import org.gse.eval.ModelScorer;
+import org.gse.eval.Scorer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code gse similarity}: scores one pair of stickers and decides whether they mean the same thing. */
+@Command(name = "similarity", mixinStandardHelpOptions = true,
+        description = {"Score how similar two stickers are and decide at a threshold (similar when score >= threshold).",
+                "Use --model PATH, or a weight-free --baseline with the --threshold that gse eval chose for it."})
+public final class SimilarityCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "A", description = "The first sticker file.")
+    Path first;
+
+    @Parameters(index = "1", paramLabel = "B", description = "The second sticker file.")
+    Path second;
+
+    @Option(names = "--model", paramLabel = "PATH", description = "The model to score with.")
+    Path model;
+
+    @Option(names = "--baseline", paramLabel = "NAME", description = "A baseline instead of a model: thumbnail,"
+            + " histogram or phash.")
+    String baseline;
+
+    @Option(names = "--threshold", paramLabel = "T",
+            description = "Decision threshold (for example a scorer's threshold in gse eval's report.json).")
+    Double threshold;
+
+    @Option(names = "--json", description = "Print a JSON object with score, threshold and similar.")
+    boolean json;
+
+    @Mixin
+    DecodeLimitOptions limitOptions;
+
+    private final ModelOpener opener;
+    private final Function<DecodeLimits, StickerDecoder> decoders;
+
+    public SimilarityCommand() {
+        this(ModelOpener.installed(), StickerDecoder::withAllFormats);
+    }
+
+    public SimilarityCommand(ModelOpener opener, Function<DecodeLimits, StickerDecoder> decoders) {
+        this.opener = opener;
+        this.decoders = decoders;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if ((model == null) == (baseline == null)) {
+            throw new IllegalArgumentException("give exactly one of --model PATH or --baseline NAME ("
+                    + String.join(", ", Baselines.NAMES) + ")");
+        }
+        if (threshold != null && !Double.isFinite(threshold)) {
+            throw new IllegalArgumentException("--threshold must be a finite number");
+        }
+        double score;
+        String name;
+        try (Scorer<?> scorer = model != null ? ModelScorer.of(String.valueOf(model.getFileName()), opener.open(model))
+                : Baselines.create(baseline)) {
+            StickerDecoder decoder = decoders.apply(limitOptions.toLimits());
+            Sticker a = decoder.decode(first);
+            Sticker b = decoder.decode(second);
+            score = scorer.score(a, b);
+            name = scorer.name();
+        }
+        Boolean similar = threshold == null ? null : score >= threshold;
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode node = new ObjectMapper().createObjectNode();
+            node.put("score", score);
+            if (threshold == null) {
+                node.putNull("threshold");
+                node.putNull("similar");
+            } else {
+                node.put("threshold", threshold);
+                node.put("similar", similar);
+            }
+            node.put("scorer", name);
+            node.put("a", first.toString());
+            node.put("b", second.toString());
+            out.println(node.toString());
+        } else if (threshold == null) {
+            out.printf(Locale.ROOT, "score %.6f (%s); no threshold given, so no decision: pass --threshold%n", score,
+                    name);
+        } else {
+            out.printf(Locale.ROOT, "score %.6f  threshold %.6f  %s (%s)%n", score, threshold,
+                    similar ? "similar" : "not similar", name);
+        }
+        out.flush();
+        return Main.EXIT_OK;
+    }
+}
