@@ -119,7 +119,7 @@ public final class WebpDecoder implements FormatDecoder {
         }
 
         budget.addFrame(bitstream.width(), bitstream.height());
-        int[] argb = bitstream.decode(bytes, source, "image");
+        int[] argb = bitstream.decode(bytes, source, "image", budget);
         Frame frame = new Frame(bitstream.width(), bitstream.height(), argb, 0);
         if (container.truncation() != null) {
             warnings.add(container.truncation() + "; the image chunk before that point is complete and was decoded");
@@ -196,7 +196,7 @@ public final class WebpDecoder implements FormatDecoder {
         boolean hasAlpha = false;
         for (WebpAnimationFrame frame : frames) {
             budget.addFrame(canvasWidth, canvasHeight);
-            int[] pixels = frame.bitstream().decode(bytes, source, "frame " + frame.number());
+            int[] pixels = frame.bitstream().decode(bytes, source, "frame " + frame.number(), budget);
             Frame result = new Frame(canvasWidth, canvasHeight, canvas.draw(frame, pixels), frame.durationMs());
             hasAlpha |= result.hasTransparency();
             composited.add(result);

@@ -16,10 +16,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.gse.TestData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Tests {@link WebpDecoder} on fixtures made by {@code tools/make-webp-fixtures.sh} (solid-colour rectangles whose
@@ -228,6 +230,38 @@ class WebpDecoderTest {
         DecodeException e = assertThrows(DecodeException.class, () -> decoder.decode(bytes, Path.of("junk.webp")));
 
         assertTrue(e.reason().contains("the first chunk is 'JUNK'"), e.reason());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void damagedBytesFailOnlyWithDecodeException() throws IOException {
+        // Every prefix of the animation, and seeded random byte changes in every fixture, must either decode or
+        // raise DecodeException; any other exception is a bug in the container parser.
+        byte[] animated = Files.readAllBytes(TestData.resource("fixtures/webp/animated.webp"));
+        for (int length = 0; length < animated.length; length++) {
+            decodeOrReject(java.util.Arrays.copyOf(animated, length), "animated.webp cut to " + length + " bytes");
+        }
+        java.util.Random random = new java.util.Random(42);
+        for (String name : List.of("still-lossy.webp", "still-lossless.webp", "still-lossy-alpha.webp",
+                "animated.webp", "animated-keyframe.webp")) {
+            byte[] original = Files.readAllBytes(TestData.resource("fixtures/webp/" + name));
+            for (int trial = 0; trial < Integer.getInteger("gse.webp.damageTrials", 200); trial++) {
+                byte[] damaged = original.clone();
+                int position = 4 + random.nextInt(damaged.length - 4);
+                damaged[position] = (byte) random.nextInt(256);
+                decodeOrReject(damaged, name + " with byte " + position + " set to " + (damaged[position] & 0xFF));
+            }
+        }
+    }
+
+    private void decodeOrReject(byte[] bytes, String what) {
+        try {
+            decoder.decode(bytes, Path.of("damaged.webp"));
+        } catch (DecodeException e) {
+            assertNotNull(e.reason(), what);
+        } catch (RuntimeException e) {
+            throw new AssertionError(what + ": " + e, e);
+        }
     }
 
     // Shared cases.
