@@ -51,7 +51,7 @@ public final class WebpDecoder implements FormatDecoder {
 
         List<Chunk> chunks = container.chunks();
         if (chunks.isEmpty()) {
-            throw error(source, "the RIFF container holds no chunks" + truncatedSuffix(container));
+            throw error(source, "the RIFF container contains no complete chunk" + truncatedSuffix(container));
         }
         Chunk first = chunks.getFirst();
         return switch (first.fourCc()) {
@@ -65,7 +65,8 @@ public final class WebpDecoder implements FormatDecoder {
     /**
      * The top-level chunks of a file.
      *
-     * @param truncation null when the file holds all that its RIFF size declares; otherwise what was cut off
+     * @param truncation a description of what was cut off, or null when the file contains all that its RIFF size
+     *     declares
      */
     private record Container(List<Chunk> chunks, String truncation) {}
 
