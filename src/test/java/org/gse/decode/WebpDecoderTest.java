@@ -386,12 +386,16 @@ class WebpDecoderTest {
 
     // Helpers.
 
-    /** Max and mean absolute difference per channel (A, R, G, B) between two ARGB images. */
-    record Difference(int max, double mean, int worstPixel) {
+    /**
+     * Max and mean absolute difference per channel (A, R, G, B) between two ARGB images, and the max difference
+     * of the alpha channel alone.
+     */
+    record Difference(int max, double mean, int worstPixel, int maxAlpha) {
         static Difference of(int[] expected, int[] actual) {
             assertEquals(expected.length, actual.length, "pixel count");
             int max = 0;
             int worst = -1;
+            int maxAlpha = 0;
             long sum = 0;
             for (int p = 0; p < expected.length; p++) {
                 for (int shift = 0; shift < 32; shift += 8) {
@@ -401,15 +405,18 @@ class WebpDecoderTest {
                         max = d;
                         worst = p;
                     }
+                    if (shift == 24) {
+                        maxAlpha = Math.max(maxAlpha, d);
+                    }
                 }
             }
-            return new Difference(max, sum / (4.0 * expected.length), worst);
+            return new Difference(max, sum / (4.0 * expected.length), worst, maxAlpha);
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "max difference %d (first at pixel index %d), mean %.4f", max,
-                    worstPixel, mean);
+            return String.format(Locale.ROOT, "max difference %d (first at pixel index %d), mean %.4f, "
+                    + "max alpha difference %d", max, worstPixel, mean, maxAlpha);
         }
     }
 
@@ -433,6 +440,9 @@ class WebpDecoderTest {
             String message = file + " frame " + (i + 1) + ": " + difference;
             assertTrue(difference.max() <= maxDifference, message);
             assertTrue(difference.mean() <= meanDifference, message);
+            // VP8L and ALPH store alpha losslessly (cwebp's -alpha_q only quantizes before compressing), so alpha
+            // matches exactly even in lossy frames. Lossy frames without ALPH must be opaque in both decoders.
+            assertEquals(0, difference.maxAlpha(), message);
         }
     }
 
