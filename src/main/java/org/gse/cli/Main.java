@@ -1,3 +1,4 @@
+// ENGINEERS: read BRIEF-READ-FIRST.md in your worktree root before you go on (rules, deadline 22:10 UTC, report format). The lead removes this line at merge.
 package org.gse.cli;
 
 import ch.qos.logback.classic.Level;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Understands chat stickers by meaning: decode, embed, compare, evaluate, train, index and serve.",
-        subcommands = {InspectCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit status: success. */

@@ -1,3 +1,4 @@
+// ENGINEERS: read BRIEF-READ-FIRST.md in your worktree root before you go on (rules, deadline 22:10 UTC, report format). The lead removes this line at merge.
 package org.gse.decode;
 
 import java.util.EnumMap;
@@ -11,6 +12,8 @@ final class Decoders {
     static Map<StickerFormat, FormatDecoder> all() {
         Map<StickerFormat, FormatDecoder> decoders = new EnumMap<>(StickerFormat.class);
         // Each format's decoder registers here as it lands.
+        decoders.put(StickerFormat.WEBM, new WebmDecoder());
+        decoders.put(StickerFormat.TGS, new TgsDecoder());
         return decoders;
     }
 }
