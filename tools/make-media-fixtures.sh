@@ -13,8 +13,8 @@
 #   - a half-transparent green square, x >= W-32, y < 32               (RGB 0,255,0, alpha 128)
 #   - an opaque red 24x24 square at y 40..63 whose left edge moves right, x = 24 + 40 t (t in seconds)
 #   - everything else fully transparent (alpha 0), e.g. the bottom-right corner
-# TGS files: a Lottie shape layer with a 128x128 rectangle that moves from (128,256) to (384,256) on a 512x512
-# canvas and turns from red to blue; nothing else is drawn, so the corners are transparent.
+# TGS files: a Lottie shape layer with a 128x128 rectangle on a 512x512 canvas. The rectangle moves from (128,256)
+# to (384,256) and turns from red to blue. Nothing else is drawn, so the corners are transparent.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/src/test/resources/fixtures/media"
@@ -60,8 +60,8 @@ encode vp8-opaque.webm "$(clip 128 96 1.5)" -c:v libvpx -pix_fmt yuv420p -crf 10
 # Odd size with alpha, 1 second.
 encode vp9-alpha-99x67.webm "$(clip 99 67 1)" -c:v libvpx-vp9 -pix_fmt yuva420p -crf 20 -b:v 0
 
-# A copy whose Matroska Duration says 1 ms, as a real Telegram sticker does. The Duration element is
-# ID 0x4489 with an 8-byte float; its value counts TimestampScale units (1 ms), so 1.0 means 1 ms.
+# A copy whose Matroska Duration declares 1 ms, as a real Telegram sticker does. The Duration element is
+# ID 0x4489 with an 8-byte float. Its value counts TimestampScale units (1 ms), so 1.0 means 1 ms.
 python3 - "$out/vp9-alpha.webm" "$out/vp9-alpha-wrong-duration.webm" <<'PY'
 import struct, sys
 data = bytearray(open(sys.argv[1], "rb").read())
@@ -105,7 +105,7 @@ fi
 
 # Benchmark inputs: Telegram's video sticker shape (512x512, VP9 with alpha, 3 s at 30 fps) and animated sticker
 # shape (512x512 Lottie at 60 fps, 3 s). The WebM content is lavfi's busy testsrc2 pattern cut out by a pulsing
-# circle, so the bitrate is like a real sticker's; the TGS has many moving, rotating, colour-changing shapes.
+# circle, which gives a bitrate like a real sticker's. The TGS files have many moving, rotating, colour-changing shapes.
 for n in 1 2 3; do
   alpha="if(lt(hypot(X-256\\,Y-256)\\,180+50*sin(T*$n*2))\\,255\\,if(lt(hypot(X-256\\,Y-256)\\,240)\\,96\\,0))"
   encode "bench-vp9-alpha-512-$n.webm" \

@@ -118,7 +118,7 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         return results.stream().anyMatch(r -> r.gseFrames > 0) ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
     }
 
-    /** What one file cost each tool; frames are 0 and the failure says why when a tool could not decode it. */
+    /** Time one file cost each tool. When a tool could not decode it, its frames are 0 and the failure gives the reason. */
     private record FileResult(Path file, StickerFormat format, int gseFrames, double gseSeconds, String gseFailure,
             double inProcessSeconds, int ffmpegFrames, double ffmpegWallSeconds, double ffmpegLoopSeconds,
             String ffmpegFailure) {}
@@ -234,7 +234,7 @@ public final class BenchDecodeCommand implements Callable<Integer> {
     }
 
     /**
-     * The ffmpeg decoder matching gse's: libvpx for WebM (ffmpeg's native vp8/vp9 decoders drop the alpha
+     * Returns the ffmpeg decoder matching gse's: libvpx for WebM (ffmpeg's native vp8/vp9 decoders drop the alpha
      * channel), found from the Matroska CodecID string ({@code V_VP9} or {@code V_VP8}) in the track header;
      * ffmpeg's default otherwise.
      */
@@ -252,14 +252,14 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         return null;
     }
 
-    /** The most telling error lines of a failed ffmpeg run. */
+    /** Returns up to three error lines of a failed ffmpeg run, with their context prefixes removed. */
     static String ffmpegReason(String stderr, int status) {
         List<String> reasons = new ArrayList<>();
         for (String line : stderr.split("\n")) {
             String text = line.replaceAll("\\[[^\\]]* @ 0x[0-9a-f]+\\] *", "").strip();
-            boolean telling = text.contains("unsupported") || text.contains("not found") || text.contains("Invalid")
+            boolean isError = text.contains("unsupported") || text.contains("not found") || text.contains("Invalid")
                     || text.contains("Error") || text.contains("error") || text.contains("failed");
-            if (telling && !text.startsWith("bench:") && !reasons.contains(text) && reasons.size() < 3) {
+            if (isError && !text.startsWith("bench:") && !reasons.contains(text) && reasons.size() < 3) {
                 reasons.add(text);
             }
         }
@@ -413,7 +413,7 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%,.0f", framesPerSecond);
     }
 
-    /** The CPU model from /proc/cpuinfo (what {@code lscpu} shows as "Model name"), or the OS architecture. */
+    /** Returns the CPU model from /proc/cpuinfo (what {@code lscpu} shows as "Model name"), or the OS architecture. */
     static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {

@@ -113,7 +113,7 @@ final class MemoryAvio implements AutoCloseable {
     @Override
     public void close() {
         if (context != null && !context.isNull()) {
-            // avio may have replaced the buffer it was given; free the one it holds now.
+            // avio may have replaced the buffer it was given, so free the one it uses now.
             av_free(context.buffer());
             context.buffer(null);
             avio_context_free(context);

@@ -32,7 +32,7 @@ public final class Rlottie {
     static final List<String> LIBRARY_NAMES =
             List.of("librlottie.so.0-1", "librlottie.so.0", "librlottie.so", "/usr/lib/x86_64-linux-gnu/librlottie.so.0-1");
 
-    /** What to tell a user who lacks the library. */
+    /** Install instruction for users who lack the library. */
     public static final String INSTALL_HINT = "install it with 'apt-get install librlottie0-1' (Debian/Ubuntu)";
 
     private final MethodHandle fromData;
@@ -60,7 +60,7 @@ public final class Rlottie {
     /**
      * Loads librlottie (the library stays loaded for the life of the JVM).
      *
-     * @throws IllegalStateException when no library could be loaded; the message says how to install it
+     * @throws IllegalStateException when no library could be loaded, with a message that explains how to install it
      */
     public static Rlottie load() {
         String configured = System.getProperty("gse.rlottie.library");
@@ -85,7 +85,7 @@ public final class Rlottie {
     /** Metadata rlottie reports for a loaded animation. */
     public record Info(long width, long height, long totalFrames, double frameRate) {}
 
-    /** Receives rendered frames: {@code pixels} holds {@code width * height} premultiplied ARGB32 pixels. */
+    /** Receiver of rendered frames: {@code pixels} contains {@code width * height} premultiplied ARGB32 pixels. */
     @FunctionalInterface
     public interface FrameSink {
         void accept(int index, MemorySegment pixels) throws Exception;

@@ -176,7 +176,7 @@ public final class TgsDecoder implements FormatDecoder {
             try (OutputStream in = process.getOutputStream()) {
                 in.write(json);
             } catch (IOException e) {
-                // The worker died or was killed; its exit status tells why.
+                // The worker died or was killed, and its exit status gives the reason.
             }
         });
         Thread drainer = Thread.ofVirtual().name("tgs-worker-stderr").start(() -> {
@@ -353,8 +353,8 @@ public final class TgsDecoder implements FormatDecoder {
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:-UsePerfData");
         command.add("-Xshare:auto");
-        // JVM messages and the crash report go to standard error, where the parent reads the reason; no core dump
-        // and no hs_err file is left behind when rlottie crashes.
+        // JVM messages and the crash report go to standard error, where the parent reads the reason. When rlottie
+        // crashes, no core dump and no hs_err file is left behind.
         command.add("-XX:+DisplayVMOutputToStderr");
         command.add("-XX:+ErrorFileToStderr");
         command.add("-XX:-CreateCoredumpOnCrash");
@@ -380,8 +380,8 @@ public final class TgsDecoder implements FormatDecoder {
     }
 
     /**
-     * The worker needs only its own classes: the jar or folder that holds {@link TgsRenderWorker}, else the
-     * parent's whole class path.
+     * Returns the worker's class path. The worker needs only its own classes: the jar or folder that contains
+     * {@link TgsRenderWorker}, else the parent's whole class path.
      */
     static String workerClassPath() {
         CodeSource code = TgsRenderWorker.class.getProtectionDomain().getCodeSource();
@@ -397,7 +397,7 @@ public final class TgsDecoder implements FormatDecoder {
 
     /**
      * Returns why TGS rendering cannot work here (librlottie missing, with the install command), or empty when
-     * the renderer loads. Starts one worker process on first call and caches the answer.
+     * the renderer loads. Starts one worker process on first call and caches the result.
      */
     public static Optional<String> rendererProblem() {
         Optional<String> cached = rendererProblem;
@@ -450,7 +450,7 @@ public final class TgsDecoder implements FormatDecoder {
         }
     }
 
-    /** Keeps the first bytes written to it and discards the rest. */
+    /** An output stream that keeps the first {@code capacity} bytes written to it and discards the rest. */
     static final class BoundedSink extends OutputStream {
         private final byte[] kept;
         private int size;
@@ -479,7 +479,7 @@ public final class TgsDecoder implements FormatDecoder {
             return new String(kept, 0, size, StandardCharsets.UTF_8);
         }
 
-        /** The worker's own error line, without its prefix, or null. */
+        /** Returns the worker's own error line without its prefix, or null. */
         String workerError() {
             for (String line : text().split("\n")) {
                 int at = line.indexOf(TgsRenderWorker.ERROR_PREFIX);
@@ -491,7 +491,7 @@ public final class TgsDecoder implements FormatDecoder {
         }
 
         /**
-         * The signal and problematic frame from a JVM crash report, or the reason of a C++ {@code terminate},
+         * Returns the signal and problematic frame from a JVM crash report, or the reason of a C++ {@code terminate},
          * or null when the output shows neither.
          */
         String crashSummary() {
@@ -542,6 +542,8 @@ public final class TgsDecoder implements FormatDecoder {
             Double ip = null;
             Double op = null;
             boolean layers = false;
+
+            // 1. Read the top-level fields, skipping the layers without building a tree.
             try (JsonParser parser = JSON.createParser(json)) {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
                     throw fail(source, "not a Lottie animation: the JSON document is not an object");
@@ -571,6 +573,8 @@ public final class TgsDecoder implements FormatDecoder {
                 String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
                 throw new DecodeException(source, StickerFormat.TGS, "invalid JSON: " + message, e);
             }
+
+            // 2. The fields rlottie needs must be there.
             require(source, "w", w);
             require(source, "h", h);
             require(source, "fr", fr);
@@ -579,6 +583,8 @@ public final class TgsDecoder implements FormatDecoder {
             if (!layers) {
                 throw fail(source, "not a Lottie animation: no 'layers' array");
             }
+
+            // 3. Their values must be sane before the limits are checked against them.
             if (!(w >= 1 && h >= 1 && w <= Integer.MAX_VALUE && h <= Integer.MAX_VALUE)) {
                 throw fail(source, "invalid declared size " + format(w) + "x" + format(h));
             }

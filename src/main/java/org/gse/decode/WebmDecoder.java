@@ -75,7 +75,7 @@ import org.slf4j.LoggerFactory;
  * VP9, {@code libvpx} for VP8 (the wrong one fails to decode). swscale converts each frame to BGRA, which read as
  * little-endian ints is exactly the non-premultiplied {@code 0xAARRGGBB} of {@link Frame}.
  *
- * <p><b>Timing.</b> Real stickers declare wrong container durations (a Telegram sticker says 1 ms), so the
+ * <p><b>Timing.</b> Real stickers declare wrong container durations (a Telegram sticker declares 1 ms), so the
  * container duration is ignored: frames are counted as decoded and each frame lasts until the next frame's
  * timestamp ({@code best_effort_timestamp}, else {@code pts}, in the stream time base). The last frame lasts its
  * own {@code duration} field when set, else the average frame interval. Millisecond durations are rounded from
@@ -401,42 +401,19 @@ public final class WebmDecoder implements FormatDecoder {
         }
 
         int[] convert(AVFrame frame, Path source) throws DecodeException {
-            int w = frame.width();
-            int h = frame.height();
-            int pixelFormat = frame.format();
-            if (w < 1 || h < 1) {
+            if (frame.width() < 1 || frame.height() < 1) {
                 throw new DecodeException(source, StickerFormat.WEBM, "decoder returned an empty frame");
             }
-            if (context == null || w != sourceWidth || h != sourceHeight || pixelFormat != sourceFormat
-                    || frame.colorspace() != sourceColorspace || frame.color_range() != sourceRange) {
-                if (context != null) {
-                    sws_freeContext(context);
-                    context = null;
-                }
-                context = sws_getContext(w, h, pixelFormat, width, height, AV_PIX_FMT_BGRA, SWS_FLAGS, null, null,
-                        (DoublePointer) null);
-                if (context == null || context.isNull()) {
-                    BytePointer name = av_get_pix_fmt_name(pixelFormat);
-                    throw new DecodeException(source, StickerFormat.WEBM, "cannot convert "
-                            + (name == null || name.isNull() ? "pixel format " + pixelFormat : name.getString())
-                            + " " + w + "x" + h + " to RGBA");
-                }
-                // sws_getCoefficients maps FFmpeg's colour-space codes (BT.709, BT.601, ...) and falls back to
-                // BT.601 for unspecified ones, the VP8/VP9 default.
-                int fullRange = frame.color_range() == AVCOL_RANGE_JPEG ? 1 : 0;
-                sws_setColorspaceDetails(context, sws_getCoefficients(frame.colorspace()), fullRange,
-                        sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
-                sourceWidth = w;
-                sourceHeight = h;
-                sourceFormat = pixelFormat;
-                sourceColorspace = frame.colorspace();
-                sourceRange = frame.color_range();
-            }
-            int rows = sws_scale(context, frame.data(), frame.linesize(), 0, h, outputPlanes, outputStrides);
+            prepareContext(frame, source);
+
+            int rows = sws_scale(context, frame.data(), frame.linesize(), 0, frame.height(), outputPlanes,
+                    outputStrides);
             if (rows != height) {
                 throw new DecodeException(source, StickerFormat.WEBM, "pixel conversion failed (" + rows
                         + " of " + height + " rows)");
             }
+
+            // BGRA bytes read as little-endian ints are 0xAARRGGBB.
             int[] argb = new int[width * height];
             IntBuffer ints = output.position(0).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
             int intsPerRow = stride / 4;
@@ -445,6 +422,42 @@ public final class WebmDecoder implements FormatDecoder {
                 ints.get(argb, y * width, width);
             }
             return argb;
+        }
+
+        /** Creates the swscale context for this frame's size, pixel format and colour space, unless it exists. */
+        private void prepareContext(AVFrame frame, Path source) throws DecodeException {
+            int w = frame.width();
+            int h = frame.height();
+            int pixelFormat = frame.format();
+            if (context != null && w == sourceWidth && h == sourceHeight && pixelFormat == sourceFormat
+                    && frame.colorspace() == sourceColorspace && frame.color_range() == sourceRange) {
+                return;
+            }
+            if (context != null) {
+                sws_freeContext(context);
+                context = null;
+            }
+
+            context = sws_getContext(w, h, pixelFormat, width, height, AV_PIX_FMT_BGRA, SWS_FLAGS, null, null,
+                    (DoublePointer) null);
+            if (context == null || context.isNull()) {
+                context = null;
+                BytePointer name = av_get_pix_fmt_name(pixelFormat);
+                throw new DecodeException(source, StickerFormat.WEBM, "cannot convert "
+                        + (name == null || name.isNull() ? "pixel format " + pixelFormat : name.getString())
+                        + " " + w + "x" + h + " to RGBA");
+            }
+
+            // sws_getCoefficients maps FFmpeg's colour-space codes (BT.709, BT.601, ...) and falls back to
+            // BT.601, the VP8/VP9 default, for unspecified ones.
+            int fullRange = frame.color_range() == AVCOL_RANGE_JPEG ? 1 : 0;
+            sws_setColorspaceDetails(context, sws_getCoefficients(frame.colorspace()), fullRange,
+                    sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+            sourceWidth = w;
+            sourceHeight = h;
+            sourceFormat = pixelFormat;
+            sourceColorspace = frame.colorspace();
+            sourceRange = frame.color_range();
         }
 
         @Override

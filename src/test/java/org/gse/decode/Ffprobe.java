@@ -35,21 +35,21 @@ final class Ffprobe {
         assumeTrue(available, "skipped: ffprobe is not installed (apt-get install ffmpeg)");
     }
 
-    /** The frames ffprobe counts by decoding ({@code -count_frames}). */
+    /** Returns the number of frames ffprobe counts by decoding ({@code -count_frames}). */
     static int countFrames(Path file) throws IOException, InterruptedException {
         JsonNode json = run("-select_streams", "v:0", "-count_frames", "-show_entries", "stream=nb_read_frames",
                 file.toString());
         return json.path("streams").path(0).path("nb_read_frames").asInt(-1);
     }
 
-    /** The container duration in seconds that ffprobe reports. */
+    /** Returns the container duration in seconds that ffprobe reports. */
     static double containerDuration(Path file) throws IOException, InterruptedException {
         return run("-show_entries", "format=duration", file.toString()).path("format").path("duration").asDouble();
     }
 
     /**
-     * Per-frame display durations in ms computed from ffprobe's frame timestamps the way the decoder documents:
-     * each frame lasts until the next timestamp, the last one its packet duration; rounded cumulatively.
+     * Returns per-frame display durations in ms, computed from ffprobe's frame timestamps by the decoder's rule.
+     * Each frame lasts until the next timestamp and the last one for its packet duration, rounded cumulatively.
      */
     static List<Integer> frameDurationsMs(Path file) throws IOException, InterruptedException {
         JsonNode frames = run("-select_streams", "v:0", "-show_entries",

@@ -63,7 +63,7 @@ class TgsDecoderTest {
     }
 
     @Test
-    void nonZeroInPointStartsAtTheFirstDeclaredFrame() throws Exception {
+    void nonZeroInPointStartsAtIp() throws Exception {
         assumeRenderer();
         Sticker sticker = DECODER.decode(fixture("rect-30fps-ip15.tgs"));
         assertEquals(45, sticker.frames().size(), "op - ip = 60 - 15");
