@@ -2,6 +2,8 @@ package org.gse.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +48,9 @@ import picocli.CommandLine.Model.CommandSpec;
  *
  * <p>Per file: {@code --warmup} untimed runs, then {@code --repeat} timed runs; the median counts. A format's
  * frames/s is its total frames over the sum of the per-file medians. ffmpeg is timed two ways: wall clock around
- * the process (includes process start and probing, as a user running ffmpeg per file pays) and its own
- * {@code -benchmark} {@code rtime} (the decode loop only). Not a unit test: results depend on the machine.
+ * the process (includes process start and probing, as a user running ffmpeg per file pays), its own
+ * {@code -benchmark} {@code rtime} (the decode loop only) and its CPU time ({@code utime + stime}), which a busy
+ * machine distorts least. Not a unit test: results depend on the machine.
  */
 @Command(name = "decode", mixinStandardHelpOptions = true,
         description = {"Measure decode throughput (frames/s) per format and compare with the ffmpeg command-line tool.",
@@ -56,7 +59,9 @@ public final class BenchDecodeCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(BenchDecodeCommand.class);
     private static final Pattern FRAME_LINE = Pattern.compile("(?m)^frame=(\\d+)\\s*$");
-    private static final Pattern BENCH_LINE = Pattern.compile("bench: utime=[0-9.]+s stime=[0-9.]+s rtime=([0-9.]+)s");
+    private static final Pattern BENCH_LINE =
+            Pattern.compile("bench: utime=([0-9.]+)s stime=([0-9.]+)s rtime=([0-9.]+)s");
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     @Spec
     CommandSpec spec;
@@ -119,19 +124,23 @@ public final class BenchDecodeCommand implements Callable<Integer> {
     }
 
     /** Time one file cost each tool. When a tool could not decode it, its frames are 0 and the failure gives the reason. */
-    private record FileResult(Path file, StickerFormat format, int gseFrames, double gseSeconds, String gseFailure,
-            double inProcessSeconds, int ffmpegFrames, double ffmpegWallSeconds, double ffmpegLoopSeconds,
-            String ffmpegFailure) {}
+    private record FileResult(Path file, StickerFormat format, int gseFrames, double gseSeconds,
+            double gseCpuSeconds, String gseFailure, double inProcessSeconds, int ffmpegFrames,
+            double ffmpegWallSeconds, double ffmpegLoopSeconds, double ffmpegCpuSeconds, String ffmpegFailure) {}
 
     private FileResult benchFile(Path file, StickerFormat format, byte[] bytes, StickerDecoder decoder,
             DecodeLimits limits, String ffmpegPath) throws IOException, InterruptedException {
         int gseFrames = 0;
         double gseSeconds = 0;
+        double gseCpuSeconds = Double.NaN;
         String gseFailure = null;
         double inProcessSeconds = Double.NaN;
         try {
             gseFrames = decoder.decode(bytes, file).frames().size();
-            gseSeconds = medianSeconds(() -> decoder.decode(bytes, file));
+            Timing timing = time(() -> decoder.decode(bytes, file));
+            gseSeconds = timing.wallSeconds();
+            // The TGS worker's CPU time is spent in another process, so it is not counted.
+            gseCpuSeconds = format == StickerFormat.TGS ? Double.NaN : timing.cpuSeconds();
             log.debug("{}: {} frames, gse median {} ms", file, gseFrames, gseSeconds * 1000);
         } catch (DecodeException e) {
             gseFailure = e.reason();
@@ -141,14 +150,14 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         if (format == StickerFormat.TGS && gseFailure == null) {
             try {
                 TgsDecoder.renderInProcess(bytes, file, limits);
-                inProcessSeconds = medianSeconds(() -> TgsDecoder.renderInProcess(bytes, file, limits));
+                inProcessSeconds = time(() -> TgsDecoder.renderInProcess(bytes, file, limits)).wallSeconds();
             } catch (Exception e) {
                 log.warn("No in-process rlottie timing for {}: {}", file, e.getMessage());
             }
         }
         if (ffmpegPath == null) {
-            return new FileResult(file, format, gseFrames, gseSeconds, gseFailure, inProcessSeconds, 0, 0, 0,
-                    "not run");
+            return new FileResult(file, format, gseFrames, gseSeconds, gseCpuSeconds, gseFailure, inProcessSeconds,
+                    0, 0, 0, 0, "not run");
         }
         FfmpegRun first = runFfmpeg(ffmpegPath, file, format, bytes);
         for (int i = 1; i < warmup && first.failure == null; i++) {
@@ -156,6 +165,7 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         }
         double[] wall = new double[repeat];
         double[] loop = new double[repeat];
+        double[] cpu = new double[repeat];
         for (int i = 0; i < repeat && first.failure == null; i++) {
             FfmpegRun run = runFfmpeg(ffmpegPath, file, format, bytes);
             if (run.failure != null) {
@@ -164,26 +174,37 @@ public final class BenchDecodeCommand implements Callable<Integer> {
             }
             wall[i] = run.wallSeconds;
             loop[i] = run.loopSeconds;
+            cpu[i] = run.cpuSeconds;
         }
         if (first.failure != null) {
-            return new FileResult(file, format, gseFrames, gseSeconds, gseFailure, inProcessSeconds, 0, 0, 0,
-                    first.failure);
+            return new FileResult(file, format, gseFrames, gseSeconds, gseCpuSeconds, gseFailure, inProcessSeconds,
+                    0, 0, 0, 0, first.failure);
         }
-        return new FileResult(file, format, gseFrames, gseSeconds, gseFailure, inProcessSeconds, first.frames,
-                median(wall), median(loop), null);
+        return new FileResult(file, format, gseFrames, gseSeconds, gseCpuSeconds, gseFailure, inProcessSeconds,
+                first.frames, median(wall), median(loop), median(cpu), null);
     }
 
-    private double medianSeconds(ThrowingRunnable task) throws Exception {
+    /** Median wall-clock and CPU seconds of one task in this JVM. */
+    private record Timing(double wallSeconds, double cpuSeconds) {}
+
+    /**
+     * Runs {@code task} {@code warmup - 1} more times untimed (the caller ran it once), then {@code repeat} times,
+     * and returns the medians of wall-clock time and of the calling thread's CPU time.
+     */
+    private Timing time(ThrowingRunnable task) throws Exception {
         for (int i = 1; i < warmup; i++) {
             task.run();
         }
-        double[] seconds = new double[repeat];
+        double[] wall = new double[repeat];
+        double[] cpu = new double[repeat];
         for (int i = 0; i < repeat; i++) {
+            long cpuStart = THREADS.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             task.run();
-            seconds[i] = (System.nanoTime() - start) / 1e9;
+            wall[i] = (System.nanoTime() - start) / 1e9;
+            cpu[i] = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9;
         }
-        return median(seconds);
+        return new Timing(median(wall), median(cpu));
     }
 
     private static double median(double[] values) {
@@ -193,8 +214,8 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    /** One ffmpeg run: frames decoded, wall and loop seconds, or why it failed. */
-    private record FfmpegRun(int frames, double wallSeconds, double loopSeconds, String failure) {}
+    /** One ffmpeg run: frames decoded, wall, loop and CPU (user + system) seconds, or why it failed. */
+    private record FfmpegRun(int frames, double wallSeconds, double loopSeconds, double cpuSeconds, String failure) {}
 
     private FfmpegRun runFfmpeg(String ffmpegPath, Path file, StickerFormat format, byte[] bytes)
             throws IOException, InterruptedException {
@@ -213,7 +234,7 @@ public final class BenchDecodeCommand implements Callable<Integer> {
             String progress = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(10, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                return new FfmpegRun(0, 0, 0, "ffmpeg did not finish within 10 minutes");
+                return new FfmpegRun(0, 0, 0, 0, "ffmpeg did not finish within 10 minutes");
             }
             double wall = (System.nanoTime() - start) / 1e9;
             String stderr = Files.readString(errors, StandardCharsets.UTF_8);
@@ -223,11 +244,14 @@ public final class BenchDecodeCommand implements Callable<Integer> {
                 frames = Integer.parseInt(frameMatcher.group(1));
             }
             if (process.exitValue() != 0 || frames == 0) {
-                return new FfmpegRun(0, wall, 0, ffmpegReason(stderr, process.exitValue()));
+                return new FfmpegRun(0, wall, 0, 0, ffmpegReason(stderr, process.exitValue()));
             }
             Matcher bench = BENCH_LINE.matcher(stderr);
-            double loop = bench.find() ? Double.parseDouble(bench.group(1)) : Double.NaN;
-            return new FfmpegRun(frames, wall, loop, null);
+            if (!bench.find()) {
+                return new FfmpegRun(frames, wall, Double.NaN, Double.NaN, null);
+            }
+            double cpu = Double.parseDouble(bench.group(1)) + Double.parseDouble(bench.group(2));
+            return new FfmpegRun(frames, wall, Double.parseDouble(bench.group(3)), cpu, null);
         } finally {
             Files.deleteIfExists(errors);
         }
@@ -305,8 +329,9 @@ public final class BenchDecodeCommand implements Callable<Integer> {
                 + " per file.%n%n", LocalDate.now(), cpuModel(), Runtime.getRuntime().availableProcessors(),
                 Runtime.version(), repeat, warmup);
         out.println("| format | files | frames | gse frames/s | ffmpeg frames/s (wall) | gse / ffmpeg (wall)"
-                + " | ffmpeg frames/s (decode loop) | gse / ffmpeg (loop) |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+                + " | ffmpeg frames/s (decode loop) | gse / ffmpeg (loop) | gse frames/CPU-s | ffmpeg frames/CPU-s"
+                + " | gse / ffmpeg (CPU) |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Map<StickerFormat, List<FileResult>> byFormat = new EnumMap<>(StickerFormat.class);
         for (FileResult r : results) {
             byFormat.computeIfAbsent(r.format(), f -> new ArrayList<>()).add(r);
@@ -326,11 +351,21 @@ public final class BenchDecodeCommand implements Callable<Integer> {
             String loop = "n/a";
             String wallRatio = "n/a";
             String loopRatio = "n/a";
+            String gseCpu = "n/a";
+            String ffCpu = "n/a";
+            String cpuRatio = "n/a";
+            double gseCpuRate = gse.stream().mapToLong(FileResult::gseFrames).sum()
+                    / gse.stream().mapToDouble(FileResult::gseCpuSeconds).sum();
+            if (!gse.isEmpty() && Double.isFinite(gseCpuRate)) {
+                gseCpu = rate(gseCpuRate);
+            }
             if (!ff.isEmpty()) {
                 long ffFrames = ff.stream().mapToLong(FileResult::ffmpegFrames).sum();
                 wall = rate(ffFrames / ff.stream().mapToDouble(FileResult::ffmpegWallSeconds).sum());
                 double loopSeconds = ff.stream().mapToDouble(FileResult::ffmpegLoopSeconds).sum();
                 loop = Double.isFinite(loopSeconds) ? rate(ffFrames / loopSeconds) : "n/a";
+                double cpuSeconds = ff.stream().mapToDouble(FileResult::ffmpegCpuSeconds).sum();
+                ffCpu = Double.isFinite(cpuSeconds) && cpuSeconds > 0 ? rate(ffFrames / cpuSeconds) : "n/a";
                 if (ff.size() < rows.size()) {
                     wall += " (" + ff.size() + " of " + rows.size() + " files)";
                 }
@@ -343,9 +378,15 @@ public final class BenchDecodeCommand implements Callable<Integer> {
                 double ffLoop = bothFrames / both.stream().mapToDouble(FileResult::ffmpegLoopSeconds).sum();
                 wallRatio = String.format(Locale.ROOT, "%.2f", gseBoth / ffWall);
                 loopRatio = Double.isFinite(ffLoop) ? String.format(Locale.ROOT, "%.2f", gseBoth / ffLoop) : "n/a";
+                double gseBothCpu = both.stream().mapToLong(FileResult::gseFrames).sum()
+                        / both.stream().mapToDouble(FileResult::gseCpuSeconds).sum();
+                double ffBothCpu = bothFrames / both.stream().mapToDouble(FileResult::ffmpegCpuSeconds).sum();
+                if (Double.isFinite(gseBothCpu) && Double.isFinite(ffBothCpu)) {
+                    cpuRatio = String.format(Locale.ROOT, "%.2f", gseBothCpu / ffBothCpu);
+                }
             }
-            out.printf(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s | %s |%n", id, rows.size(), frames, gseRate,
-                    wall, wallRatio, loop, loopRatio);
+            out.printf(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n", id, rows.size(),
+                    frames, gseRate, wall, wallRatio, loop, loopRatio, gseCpu, ffCpu, cpuRatio);
 
             summarize(notes, "gse could not decode", id, rows.stream().filter(r -> r.gseFailure() != null)
                     .map(r -> r.file().getFileName() + ": " + r.gseFailure()).toList(), rows.size());
@@ -391,7 +432,9 @@ public final class BenchDecodeCommand implements Callable<Integer> {
             out.println("- ffmpeg: " + ffmpegVersion + " (`" + ffmpegPath + "`), run as `ffmpeg -threads "
                     + ffmpegThreads + " -filter_threads " + ffmpegThreads
                     + " [-c:v libvpx-vp9|libvpx] -i FILE -pix_fmt bgra -f null -`. Wall = process start to exit;"
-                    + " decode loop = ffmpeg's own `-benchmark` rtime. Ratios above 1 mean gse is faster.");
+                    + " decode loop = ffmpeg's own `-benchmark` rtime; ffmpeg CPU = its utime + stime, gse CPU = the"
+                    + " decoding thread's CPU time (not measured for TGS, whose rendering runs in a worker process)."
+                    + " Ratios above 1 mean gse is faster.");
         }
         for (String note : notes) {
             out.println("- " + note);

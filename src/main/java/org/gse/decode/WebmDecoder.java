@@ -31,7 +31,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt_name;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_DEFAULT;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_FULL_CHR_H_INT;
@@ -93,8 +92,12 @@ public final class WebmDecoder implements FormatDecoder {
 
     private static final Logger log = LoggerFactory.getLogger(WebmDecoder.class);
 
-    /** swscale flags: exact rounding and full-resolution chroma interpolation, for colours close to the source. */
-    private static final int SWS_FLAGS = SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT;
+    /**
+     * swscale flags: bilinear chroma upsampling at full horizontal resolution, for clean colour edges. With
+     * {@code SWS_ACCURATE_RND} added, decoding a 512x512 VP9-alpha clip of 90 frames cost 254 ms of CPU instead of
+     * 75 ms (best of 15 on a 2-core Xeon development machine) and the fixture colours did not change visibly.
+     */
+    private static final int SWS_FLAGS = SWS_BILINEAR | SWS_FULL_CHR_H_INT;
 
     @Override
     public Sticker decode(byte[] bytes, Path source, DecodeLimits limits, long deadline) throws DecodeException {
