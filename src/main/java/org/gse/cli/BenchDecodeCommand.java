@@ -3,7 +3,6 @@ package org.gse.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +60,8 @@ public final class BenchDecodeCommand implements Callable<Integer> {
     private static final Pattern FRAME_LINE = Pattern.compile("(?m)^frame=(\\d+)\\s*$");
     private static final Pattern BENCH_LINE =
             Pattern.compile("bench: utime=([0-9.]+)s stime=([0-9.]+)s rtime=([0-9.]+)s");
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     @Spec
     CommandSpec spec;
@@ -73,7 +73,7 @@ public final class BenchDecodeCommand implements Callable<Integer> {
             description = "Timed runs per file and tool; the median counts (default: ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "3",
             description = "Untimed runs per file and tool before timing, at least 1: the first one counts the frames"
                     + " (default: ${DEFAULT-VALUE}).")
     int warmup;
@@ -125,7 +125,8 @@ public final class BenchDecodeCommand implements Callable<Integer> {
 
     /** Time one file cost each tool. When a tool could not decode it, its frames are 0 and the failure gives the reason. */
     private record FileResult(Path file, StickerFormat format, int gseFrames, double gseSeconds,
-            double gseCpuSeconds, String gseFailure, double inProcessSeconds, int ffmpegFrames,
+            double gseCpuSeconds, String gseFailure, double inProcessSeconds, double inProcessCpuSeconds,
+            int ffmpegFrames,
             double ffmpegWallSeconds, double ffmpegLoopSeconds, double ffmpegCpuSeconds, String ffmpegFailure) {}
 
     private FileResult benchFile(Path file, StickerFormat format, byte[] bytes, StickerDecoder decoder,
@@ -135,12 +136,12 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         double gseCpuSeconds = Double.NaN;
         String gseFailure = null;
         double inProcessSeconds = Double.NaN;
+        double inProcessCpuSeconds = Double.NaN;
         try {
             gseFrames = decoder.decode(bytes, file).frames().size();
             Timing timing = time(() -> decoder.decode(bytes, file));
             gseSeconds = timing.wallSeconds();
-            // The TGS worker's CPU time is spent in another process, so it is not counted.
-            gseCpuSeconds = format == StickerFormat.TGS ? Double.NaN : timing.cpuSeconds();
+            gseCpuSeconds = timing.cpuSeconds();
             log.debug("{}: {} frames, gse median {} ms", file, gseFrames, gseSeconds * 1000);
         } catch (DecodeException e) {
             gseFailure = e.reason();
@@ -150,14 +151,16 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         if (format == StickerFormat.TGS && gseFailure == null) {
             try {
                 TgsDecoder.renderInProcess(bytes, file, limits);
-                inProcessSeconds = time(() -> TgsDecoder.renderInProcess(bytes, file, limits)).wallSeconds();
+                Timing timing = time(() -> TgsDecoder.renderInProcess(bytes, file, limits));
+                inProcessSeconds = timing.wallSeconds();
+                inProcessCpuSeconds = timing.cpuSeconds();
             } catch (Exception e) {
                 log.warn("No in-process rlottie timing for {}: {}", file, e.getMessage());
             }
         }
         if (ffmpegPath == null) {
             return new FileResult(file, format, gseFrames, gseSeconds, gseCpuSeconds, gseFailure, inProcessSeconds,
-                    0, 0, 0, 0, "not run");
+                    inProcessCpuSeconds, 0, 0, 0, 0, "not run");
         }
         FfmpegRun first = runFfmpeg(ffmpegPath, file, format, bytes);
         for (int i = 1; i < warmup && first.failure == null; i++) {
@@ -178,10 +181,10 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         }
         if (first.failure != null) {
             return new FileResult(file, format, gseFrames, gseSeconds, gseCpuSeconds, gseFailure, inProcessSeconds,
-                    0, 0, 0, 0, first.failure);
+                    inProcessCpuSeconds, 0, 0, 0, 0, first.failure);
         }
         return new FileResult(file, format, gseFrames, gseSeconds, gseCpuSeconds, gseFailure, inProcessSeconds,
-                first.frames, median(wall), median(loop), median(cpu), null);
+                inProcessCpuSeconds, first.frames, median(wall), median(loop), median(cpu), null);
     }
 
     /** Median wall-clock and CPU seconds of one task in this JVM. */
@@ -189,7 +192,9 @@ public final class BenchDecodeCommand implements Callable<Integer> {
 
     /**
      * Runs {@code task} {@code warmup - 1} more times untimed (the caller ran it once), then {@code repeat} times,
-     * and returns the medians of wall-clock time and of the calling thread's CPU time.
+     * and returns the medians of wall-clock time and of CPU time. CPU time is this JVM's (all threads, since
+     * rlottie rasterises on threads of its own) plus that of child processes that ended meanwhile, so the TGS
+     * worker's rendering counts.
      */
     private Timing time(ThrowingRunnable task) throws Exception {
         for (int i = 1; i < warmup; i++) {
@@ -198,11 +203,12 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         double[] wall = new double[repeat];
         double[] cpu = new double[repeat];
         for (int i = 0; i < repeat; i++) {
-            long cpuStart = THREADS.getCurrentThreadCpuTime();
+            long cpuStart = OS.getProcessCpuTime();
+            double childrenStart = childrenCpuSeconds();
             long start = System.nanoTime();
             task.run();
             wall[i] = (System.nanoTime() - start) / 1e9;
-            cpu[i] = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+            cpu[i] = (OS.getProcessCpuTime() - cpuStart) / 1e9 + childrenCpuSeconds() - childrenStart;
         }
         return new Timing(median(wall), median(cpu));
     }
@@ -413,14 +419,19 @@ public final class BenchDecodeCommand implements Callable<Integer> {
             long frames = tgs.stream().mapToLong(FileResult::gseFrames).sum();
             double worker = tgs.stream().mapToDouble(FileResult::gseSeconds).sum();
             double inProcess = tgs.stream().mapToDouble(FileResult::inProcessSeconds).sum();
+            double workerCpu = tgs.stream().mapToDouble(FileResult::gseCpuSeconds).sum();
+            double inProcessCpu = tgs.stream().mapToDouble(FileResult::inProcessCpuSeconds).sum();
             out.println();
             out.println("TGS: ffmpeg cannot read Lottie, so this compares rendering with rlottie inside the gse JVM"
                     + " (unsafe for untrusted files) with the isolated worker process gse uses:");
             out.println();
-            out.println("| files | frames | in-process rlottie frames/s | worker frames/s | worker overhead per file |");
-            out.println("|---:|---:|---:|---:|---:|");
-            out.printf(Locale.ROOT, "| %d | %d | %s | %s | %.0f ms |%n", tgs.size(), frames,
-                    rate(frames / inProcess), rate(frames / worker), (worker - inProcess) * 1000 / tgs.size());
+            out.println("| files | frames | in-process rlottie frames/s | worker frames/s | worker overhead per file"
+                    + " | in-process frames/CPU-s | worker frames/CPU-s | worker CPU overhead per file |");
+            out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+            out.printf(Locale.ROOT, "| %d | %d | %s | %s | %.0f ms | %s | %s | %.0f ms |%n", tgs.size(), frames,
+                    rate(frames / inProcess), rate(frames / worker), (worker - inProcess) * 1000 / tgs.size(),
+                    rate(frames / inProcessCpu), rate(frames / workerCpu),
+                    (workerCpu - inProcessCpu) * 1000 / tgs.size());
         }
 
         out.println();
@@ -433,7 +444,7 @@ public final class BenchDecodeCommand implements Callable<Integer> {
                     + ffmpegThreads + " -filter_threads " + ffmpegThreads
                     + " [-c:v libvpx-vp9|libvpx] -i FILE -pix_fmt bgra -f null -`. Wall = process start to exit;"
                     + " decode loop = ffmpeg's own `-benchmark` rtime; ffmpeg CPU = its utime + stime, gse CPU = the"
-                    + " decoding thread's CPU time (not measured for TGS, whose rendering runs in a worker process)."
+                    + " JVM's CPU time (all threads) plus, for TGS, the worker process's."
                     + " Ratios above 1 mean gse is faster.");
         }
         for (String note : notes) {
@@ -454,6 +465,21 @@ public final class BenchDecodeCommand implements Callable<Integer> {
 
     private static String rate(double framesPerSecond) {
         return String.format(Locale.ROOT, "%,.0f", framesPerSecond);
+    }
+
+    /**
+     * Returns the user + system CPU seconds of this process's ended and reaped children ({@code cutime} and
+     * {@code cstime} in /proc/self/stat, in clock ticks of 1/100 s, Linux's USER_HZ), or 0 where there is no /proc.
+     */
+    static double childrenCpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
+            // Fields after the ")" that closes the command name start at field 3 (state); cutime is field 16.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** Returns the CPU model from /proc/cpuinfo (what {@code lscpu} shows as "Model name"), or the OS architecture. */
