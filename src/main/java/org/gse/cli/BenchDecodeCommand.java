@@ -456,9 +456,9 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static void summarize(List<String> notes, String what, String format, List<String> failures, int files) {
+    private static void summarize(List<String> notes, String problem, String format, List<String> failures, int files) {
         if (!failures.isEmpty()) {
-            notes.add(String.format(Locale.ROOT, "%s %d of %d %s file(s); first: %s", what, failures.size(), files,
+            notes.add(String.format(Locale.ROOT, "%s %d of %d %s file(s); first: %s", problem, failures.size(), files,
                     format, failures.getFirst()));
         }
     }
