@@ -138,12 +138,15 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         double inProcessSeconds = Double.NaN;
         double inProcessCpuSeconds = Double.NaN;
         try {
-            gseFrames = decoder.decode(bytes, file).frames().size();
+            int frames = decoder.decode(bytes, file).frames().size();
             Timing timing = time(() -> decoder.decode(bytes, file));
+            gseFrames = frames;
             gseSeconds = timing.wallSeconds();
             gseCpuSeconds = timing.cpuSeconds();
             log.debug("{}: {} frames, gse median {} ms", file, gseFrames, gseSeconds * 1000);
         } catch (DecodeException e) {
+            // A failure in a timed run (such as the decode-time limit on a busy machine) drops the whole file.
+            log.warn("gse could not decode {}: {}", file, e.reason());
             gseFailure = e.reason();
         } catch (Exception e) {
             throw new IllegalStateException("benchmark of " + file + " failed", e);
