@@ -206,13 +206,21 @@ public final class TgsDecoder implements FormatDecoder {
             } catch (IOException e) {
                 throw workerFailure(process, timedOut, stderr, drainer, source, limits, "reading its output failed: " + e);
             }
-            int status = waitForExit(process, deadline);
+
+            // Every frame arrived behind its marker and the end marker followed, so the output is complete. The
+            // worker may still be writing its class archive, which gets a few seconds past the deadline.
+            watchdog.interrupt();
+            long grace = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int status = waitForExit(process, deadline - grace > 0 ? deadline : grace);
             archive.finish(status == 0);
+            List<String> warnings = List.of();
             if (status != 0) {
-                throw workerFailure(process, timedOut, stderr, drainer, source, limits, "it did not finish cleanly");
+                log.warn("{}: the TGS renderer process exited with status {} after sending all frames", source,
+                        status);
+                warnings = List.of("the renderer process exited with status " + status + " after sending all frames");
             }
             boolean alpha = frames.stream().anyMatch(Frame::hasTransparency);
-            return new Sticker(source, StickerFormat.TGS, header.width(), header.height(), frames, alpha, List.of());
+            return new Sticker(source, StickerFormat.TGS, header.width(), header.height(), frames, alpha, warnings);
         } finally {
             if (process.isAlive()) {
                 process.destroyForcibly();
@@ -316,7 +324,8 @@ public final class TgsDecoder implements FormatDecoder {
         return fail(source, reason.toString());
     }
 
-    private static int waitForExit(Process process, long deadline) throws DecodeException {
+    /** Waits until {@code deadline} (at least 2 s) for the process to exit; returns -1 after killing it. */
+    private static int waitForExit(Process process, long deadline) {
         try {
             long remaining = Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(2));
             if (!process.waitFor(remaining, TimeUnit.NANOSECONDS)) {
