@@ -79,8 +79,8 @@ public final class BenchDecodeCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--ffmpeg", paramLabel = "PATH", defaultValue = "ffmpeg",
-            description = {"The ffmpeg to compare with (default: ${DEFAULT-VALUE} on PATH); 'bundled' uses the",
-                    "ffmpeg binary in the bytedeco jar (the FFmpeg gse links); 'none' skips the comparison."})
+            description = "The ffmpeg binary to compare with (default: ${DEFAULT-VALUE} on PATH). 'bundled' uses the"
+                    + " ffmpeg binary in the bytedeco jar, the FFmpeg build gse links; 'none' skips the comparison.")
     String ffmpeg;
 
     @Option(names = "--ffmpeg-threads", paramLabel = "N", defaultValue = "1",
