@@ -121,15 +121,15 @@ public final class WebmDecoder implements FormatDecoder {
                         + (truncation != null ? "; " + truncation : "") + ffmpegErrors.summary());
             }
             try {
-                return decodeOpened(format, source, budget, warnings, truncation, ffmpegErrors);
+                return decodeOpened(format, source, limits, budget, warnings, truncation, ffmpegErrors);
             } finally {
                 avformat_close_input(format);
             }
         }
     }
 
-    private Sticker decodeOpened(AVFormatContext format, Path source, DecodeBudget budget, List<String> warnings,
-            String truncation, FfmpegNatives.Capture ffmpegErrors) throws DecodeException {
+    private Sticker decodeOpened(AVFormatContext format, Path source, DecodeLimits limits, DecodeBudget budget,
+            List<String> warnings, String truncation, FfmpegNatives.Capture ffmpegErrors) throws DecodeException {
         int streamIndex = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
         if (streamIndex < 0) {
             throw fail(source, "the file has no video track");
@@ -173,6 +173,9 @@ public final class WebmDecoder implements FormatDecoder {
             }
             decoder.thread_count(1);
             decoder.pkt_timebase(stream.time_base());
+            // FFmpeg rejects frames larger than this, whatever the container declared. NOTE: libvpx allocates its
+            // own frame buffers before FFmpeg sees the size, so a hostile frame header still costs that allocation.
+            decoder.max_pixels(limits.maxPixelsPerFrame());
             ret = avcodec_open2(decoder, codec, (AVDictionary) null);
             if (ret < 0) {
                 throw fail(source, "cannot open the " + decoderName + " decoder: " + FfmpegNatives.errorText(ret)
