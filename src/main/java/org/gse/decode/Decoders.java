@@ -17,6 +17,8 @@ final class Decoders {
         decoders.put(StickerFormat.JPEG, new JpegDecoder());
         decoders.put(StickerFormat.GIF, new GifDecoder());
         decoders.put(StickerFormat.WEBP, new WebpDecoder());
+        decoders.put(StickerFormat.WEBM, new WebmDecoder());
+        decoders.put(StickerFormat.TGS, new TgsDecoder());
         return decoders;
     }
 }
