@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Splits emoji into train, validation and test, and draws labelled pairs of stickers in the Triple-S format.
@@ -23,8 +25,9 @@ import java.util.TreeMap;
  *   <li>Positives are one emoji drawn in two different styles: every unordered pair of the split's styles, for
  *       every emoji of the split.
  *   <li>Negatives are two different emoji in two different styles, as many as positives. Half are hard (same
- *       Unicode subgroup, such as two smiling faces); the rest come from different subgroups. When a split has too
- *       few subgroup neighbours for half, it gets fewer hard negatives and more easy ones, and the counts say so.
+ *       Unicode subgroup, such as two smiling faces); the rest come from different subgroups. When a split lacks
+ *       one kind (no subgroup neighbours, or a single subgroup), the other kind fills the gap, and the counts say
+ *       so.
  *   <li>The held-out style appears only in the held-out test: each pair joins a held-out image of a test emoji with
  *       an image of another style, positives for the same emoji, negatives as above.
  * </ol>
@@ -48,6 +51,7 @@ final class PairPlanner {
     /** A pair of sticker ids with its label; {@code hard} marks a negative whose emoji share a subgroup. */
     record PlannedPair(String stickerId, String stickerId2, int label, boolean hard) {}
 
+    private static final Logger log = LoggerFactory.getLogger(PairPlanner.class);
     private static final int MAX_CHUNK = 4;
     private static final int ATTEMPTS_PER_PAIR = 50;
 
@@ -129,8 +133,7 @@ final class PairPlanner {
         }
         int negatives = pairs.size();
         NegativeSampler sampler = new NegativeSampler(keys, subgroupOf, random, pairs);
-        sampler.draw(negatives / 2, true, (e, f) -> twoStyles(random, styles, e, f));
-        sampler.draw(negatives - sampler.drawn(), false, (e, f) -> twoStyles(random, styles, e, f));
+        sampler.drawBalanced(negatives, (e, f) -> twoStyles(random, styles, e, f));
         Collections.shuffle(pairs, random);
         return pairs;
     }
@@ -153,8 +156,7 @@ final class PairPlanner {
         NegativeSampler sampler = new NegativeSampler(keys, subgroupOf, random, pairs);
         PairMaker maker = (e, f) -> new String[] {stickerId(heldOut, e),
                 stickerId(others.get(random.nextInt(others.size())), f)};
-        sampler.draw(negatives / 2, true, maker);
-        sampler.draw(negatives - sampler.drawn(), false, maker);
+        sampler.drawBalanced(negatives, maker);
         Collections.shuffle(pairs, random);
         return pairs;
     }
@@ -204,8 +206,18 @@ final class PairPlanner {
             }
         }
 
-        int drawn() {
-            return drawn;
+        /**
+         * Draws {@code wanted} negatives, half hard. When one kind runs out (a split whose emoji share one
+         * subgroup has no easy negatives), the other kind fills the gap, so negatives still match positives.
+         */
+        void drawBalanced(int wanted, PairMaker maker) {
+            draw(wanted / 2, true, maker);
+            draw(wanted - drawn, false, maker);
+            draw(wanted - drawn, true, maker);
+            if (drawn < wanted) {
+                log.warn("Only {} of {} negatives could be drawn from {} emoji; the list is unbalanced", drawn,
+                        wanted, keys.size());
+            }
         }
 
         void draw(int wanted, boolean hard, PairMaker maker) {
