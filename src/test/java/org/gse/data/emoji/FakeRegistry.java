@@ -27,7 +27,7 @@ import org.gse.TestData;
  * left out and one emoji that the Fluent set lacks. Images are small generated PNGs and SVGs and, for the Fluent
  * set, a real lossless WebP fixture.
  */
-final class FakeRegistry {
+public final class FakeRegistry {
 
     static final int FACES = 40;
     static final int SUBGROUP_SIZE = 8;
@@ -48,7 +48,7 @@ final class FakeRegistry {
     }
 
     /** Writes the registry into {@code folder}. */
-    static void write(Path folder) throws IOException {
+    public static void write(Path folder) throws IOException {
         byte[] webp = Files.readAllBytes(TestData.resource("fixtures/webp/still-lossless.webp"));
         List<String> keys = new java.util.ArrayList<>(faceKeys());
         keys.add("2764");
