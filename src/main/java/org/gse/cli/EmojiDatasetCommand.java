@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
                         + " offline."})
 public final class EmojiDatasetCommand implements Callable<Integer> {
 
-    /** The default cache root, {@code ~/.cache/gse}. */
+    /** Returns the default cache root, {@code ~/.cache/gse}. */
     static Path cacheRoot() {
         return Path.of(System.getProperty("user.home"), ".cache", "gse");
     }

@@ -40,7 +40,13 @@ final class EmojiCatalog {
             if (polarity == null) {
                 return "";
             }
-            return polarity <= -2 ? "negative" : polarity >= 2 ? "positive" : "neutral";
+            if (polarity <= -2) {
+                return "negative";
+            }
+            if (polarity >= 2) {
+                return "positive";
+            }
+            return "neutral";
         }
     }
 
@@ -118,7 +124,7 @@ final class EmojiCatalog {
             }
         }
         if (polarity.isEmpty()) {
-            throw new IOException("emoji-emotion: index.js holds no 'emoji: ..., polarity: N' entries;"
+            throw new IOException("emoji-emotion: index.js contains no 'emoji: ..., polarity: N' entries;"
                     + " the package layout changed");
         }
         return polarity;

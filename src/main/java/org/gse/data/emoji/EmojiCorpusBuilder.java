@@ -39,9 +39,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the open emoji sticker corpus: the same emoji drawn by several art sets from the npm registry, with
- * CLDR names and keywords in English and Chinese, Unicode groups, a valence class for rated faces, and
- * Triple-S-format pair lists split by emoji.
+ * Builds the open emoji sticker corpus: the same emoji drawn by several art sets from the npm registry. Each
+ * image gets CLDR names and keywords in English and Chinese, its Unicode group and a valence class for rated
+ * faces, and Triple-S-format pair lists are drawn with splits by emoji.
  *
  * <p>Outline of {@link #build}:
  * <ol>
@@ -80,7 +80,7 @@ public final class EmojiCorpusBuilder {
         }
     }
 
-    /** What a build produced, for the command's summary and for tests. */
+    /** Summary of a finished build: output folder, counts, size in bytes and wall-clock seconds. */
     public record Result(Path out, int emoji, int stickers, Map<String, PairCounts> pairs, long bytes, double seconds) {}
 
     /** The annotation packages, beside the art packages that {@link EmojiStyle} names. */
@@ -91,7 +91,7 @@ public final class EmojiCorpusBuilder {
 
     /**
      * Groups left out. Components (skin tones, hair styles) are not emoji on their own, and flags are patterned
-     * rectangles whose meaning is a country, which says little about stickers.
+     * rectangles whose meaning is a country, which tells little about stickers.
      */
     static final Set<String> EXCLUDED_GROUPS = Set.of("component", "flags");
 
@@ -300,12 +300,21 @@ public final class EmojiCorpusBuilder {
                 futures.add(pool.submit(() -> {
                     EmojiStyle style = EmojiStyle.valueOf(job[0]);
                     String source = style.packageName() + ":" + style.imageFolder() + job[1] + style.extension();
+                    byte[] png = null;
                     try {
-                        byte[] png = normalizer.normalize(art.get(style).get(job[1]), style.extension(), source);
-                        Files.write(images.resolve(PairPlanner.stickerId(style, job[1])), png);
+                        png = normalizer.normalize(art.get(style).get(job[1]), style.extension(), source);
                     } catch (IOException e) {
-                        log.error("Dropping emoji {}: its {} art failed: {}", job[1], style.id(), e.getMessage());
+                        log.error("Dropping emoji {}: its {} art failed to decode: {}", job[1], style.id(),
+                                e.getMessage());
                         failed.add(job[1]);
+                    }
+                    if (png != null) {
+                        Path target = images.resolve(PairPlanner.stickerId(style, job[1]));
+                        try {
+                            Files.write(target, png);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+                        }
                     }
                     int finished = done.incrementAndGet();
                     if (finished % 1000 == 0 || finished == jobs.size()) {

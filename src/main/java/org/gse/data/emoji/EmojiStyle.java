@@ -25,7 +25,10 @@ public enum EmojiStyle {
     OPENMOJI("openmoji", "openmoji", "17.0.0", "color/svg/", ".svg", "CC-BY-SA-4.0",
             "OpenMoji, the open-source emoji and icon project, CC BY-SA 4.0 (https://openmoji.org/)"),
 
-    /** Microsoft's Fluent Emoji in the 3D style, WebP, from @lobehub/fluent-emoji-3d 1.1.0. */
+    /**
+     * Microsoft's Fluent Emoji in the 3D style, WebP, from @lobehub/fluent-emoji-3d 1.1.0. NOTE: this tarball
+     * ships no licence file; MIT comes from its package.json and README, not from Microsoft's own repository.
+     */
     FLUENT_3D("fluent-3d", "@lobehub/fluent-emoji-3d", "1.1.0", "assets/", ".webp", "MIT",
             "Fluent Emoji, Copyright Microsoft Corporation, MIT License (https://github.com/microsoft/fluentui-emoji);"
                     + " packaged by @lobehub/fluent-emoji-3d (MIT, LobeHub)");
@@ -62,7 +65,7 @@ public enum EmojiStyle {
         return version;
     }
 
-    /** Returns the folder inside the tarball (without npm's top folder) that holds one image per emoji. */
+    /** Returns the folder inside the tarball (without npm's top folder) that contains one image per emoji. */
     public String imageFolder() {
         return imageFolder;
     }

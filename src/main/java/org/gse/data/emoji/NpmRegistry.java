@@ -141,33 +141,33 @@ public final class NpmRegistry {
         return cached;
     }
 
-    private byte[] fetch(URI location, long maxBytes, String what) throws IOException {
+    private byte[] fetch(URI location, long maxBytes, String description) throws IOException {
         if (http == null) {
             Path file = Path.of(location);
             if (!Files.isRegularFile(file)) {
-                throw new NoSuchFileException(file.toString(), null, what + " not found in the registry folder "
+                throw new NoSuchFileException(file.toString(), null, description + " not found in the registry folder "
                         + Path.of(registry) + "; lay it out as <name>/<version> and <name>/-/<file>.tgz");
             }
             if (Files.size(file) > maxBytes) {
-                throw new IOException(what + ": " + file + " is over the limit of " + maxBytes + " bytes");
+                throw new IOException(description + ": " + file + " is over the limit of " + maxBytes + " bytes");
             }
             return Files.readAllBytes(file);
         }
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                return get(location, maxBytes, what);
+                return get(location, maxBytes, description);
             } catch (IOException e) {
                 last = e;
-                log.warn("Fetching {} from {} failed (attempt {} of {}): {}", what, location, attempt, ATTEMPTS,
+                log.warn("Fetching {} from {} failed (attempt {} of {}): {}", description, location, attempt, ATTEMPTS,
                         e.getMessage());
             }
         }
-        throw new IOException("cannot fetch " + what + " from " + location + " after " + ATTEMPTS
+        throw new IOException("cannot fetch " + description + " from " + location + " after " + ATTEMPTS
                 + " attempts: " + last.getMessage() + "; check the network or pass --registry-dir", last);
     }
 
-    private byte[] get(URI location, long maxBytes, String what) throws IOException {
+    private byte[] get(URI location, long maxBytes, String description) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(location)
                 .timeout(Duration.ofMinutes(10))
                 .header("Accept", "application/json, application/octet-stream")
@@ -178,7 +178,7 @@ public final class NpmRegistry {
             response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while fetching " + what, e);
+            throw new IOException("interrupted while fetching " + description, e);
         }
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
@@ -186,7 +186,7 @@ public final class NpmRegistry {
             }
             byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (bytes.length > maxBytes) {
-                throw new IOException(what + " is over the limit of " + maxBytes + " bytes");
+                throw new IOException(description + " is over the limit of " + maxBytes + " bytes");
             }
             return bytes;
         }

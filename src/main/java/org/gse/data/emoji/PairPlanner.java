@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * <p>Rules, all deterministic given the seed:
  * <ol>
  *   <li>Split by emoji, never by image: every emoji belongs to exactly one split, so no concept leaks from training
- *       into evaluation. Each subgroup's emoji are shuffled and cut into chunks of two to four, and whole chunks go
- *       to the split furthest below its target share; an emoji then usually has a subgroup neighbour in its own
- *       split, which hard negatives need.
+ *       into evaluation. Each subgroup's emoji are shuffled and cut into chunks of two to four. Whole chunks go to
+ *       the split furthest below its target share, so an emoji usually has a subgroup neighbour in its own split,
+ *       which hard negatives need.
  *   <li>Positives are one emoji drawn in two different styles: every unordered pair of the split's styles, for
  *       every emoji of the split.
  *   <li>Negatives are two different emoji in two different styles, as many as positives. Half are hard (same
