@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.gse.data.emoji.EmojiCorpusBuilder;
+import org.gse.data.emoji.EmojiCorpusLayout;
 import org.gse.data.emoji.EmojiStyle;
 import org.gse.data.emoji.NpmRegistry;
 import picocli.CommandLine.Command;
@@ -75,7 +76,7 @@ public final class EmojiDatasetCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give either --registry or --registry-dir, not both");
         }
         Path cacheDir = cache != null ? cache : cacheRoot().resolve("npm");
-        Path outDir = out != null ? out : cacheRoot().resolve("data").resolve("emoji");
+        Path outDir = out != null ? out : EmojiCorpusLayout.defaultLocation().root();
         NpmRegistry npm = registryDir != null ? NpmRegistry.ofFolder(registryDir, cacheDir)
                 : new NpmRegistry(registry != null ? registry : NpmRegistry.DEFAULT_REGISTRY, cacheDir);
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();

@@ -190,6 +190,16 @@ class EmojiCorpusBuilderTest {
     }
 
     @Test
+    void layoutNamesWrittenFiles() {
+        EmojiCorpusLayout layout = new EmojiCorpusLayout(out);
+        assertTrue(Files.isDirectory(layout.images()));
+        assertTrue(Files.isRegularFile(layout.stickers()));
+        assertTrue(Files.isRegularFile(layout.queries("zh")));
+        assertTrue(Files.isRegularFile(layout.pairs("test_heldout_style")));
+        assertTrue(Files.isRegularFile(layout.manifest()));
+    }
+
+    @Test
     void manifestRecordsPackagesAndSeed() throws IOException {
         JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
         assertEquals(7, manifest.path("seed").asLong());

@@ -119,6 +119,26 @@ class NpmPackagingTest {
     }
 
     @Test
+    void corruptCacheIsFetchedAgain() throws IOException {
+        Path served = work.resolve("folder-registry");
+        FakeRegistry.publish(served, "demo", "2.0.0", Map.of("index.js", new byte[] {7}));
+        Path cache = work.resolve("cache3");
+        NpmRegistry registry = NpmRegistry.ofFolder(served, cache);
+        NpmPackage pkg = registry.resolve("demo", "2.0.0");
+        Path tarball = registry.tarball(pkg);
+        byte[] good = Files.readAllBytes(tarball);
+        Files.write(tarball, new byte[] {1, 2, 3});
+        assertArrayEquals(good, Files.readAllBytes(registry.tarball(pkg)), "the damaged copy is replaced");
+    }
+
+    @Test
+    void missingPackageNamesFolderLayout() {
+        NpmRegistry registry = NpmRegistry.ofFolder(work, work.resolve("cache4"));
+        IOException error = assertThrows(IOException.class, () -> registry.resolve("absent", "1.0.0"));
+        assertTrue(error.getMessage().contains("absent@1.0.0 metadata not found"), error.getMessage());
+    }
+
+    @Test
     void httpRegistryRejectsForeignTarballHost() throws IOException {
         Path served = work.resolve("foreign");
         FakeRegistry.publish(served, "demo", "1.0.0", Map.of("index.js", new byte[] {42}));
