@@ -90,8 +90,8 @@ public final class EmojiCorpusBuilder {
     static final String EMOJI_EMOTION_VERSION = "3.0.1";
 
     /**
-     * Groups left out. Components (skin tones, hair styles) are not emoji on their own, and flags are patterned
-     * rectangles whose meaning is a country, which tells little about stickers.
+     * Groups left out. Components (skin tones, hair styles) are not emoji on their own. Flags are patterned
+     * rectangles that stand for countries, a meaning that stickers rarely carry.
      */
     static final Set<String> EXCLUDED_GROUPS = Set.of("component", "flags");
 
