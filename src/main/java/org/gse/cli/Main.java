@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Understands chat stickers by meaning: decode, embed, compare, evaluate, train, index and serve.",
-        subcommands = {InspectCommand.class, EvalCommand.class, SimilarityCommand.class, BenchCommand.class,
+        subcommands = {InspectCommand.class, EvalCommand.class, SimilarityCommand.class, BenchCommand.class, DatasetsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
