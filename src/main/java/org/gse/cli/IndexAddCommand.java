@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.gse.index.StickerEmbedder;
+import org.gse.embed.StickerEmbedder;
 import org.gse.index.StickerEntry;
 import org.gse.index.StickerIndex;
 import org.gse.model.Encoder;

@@ -1,4 +1,4 @@
-package org.gse.index;
+package org.gse.embed;
 
 import java.io.IOException;
 import java.nio.file.Files;
