@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -91,6 +92,9 @@ public final class StickerIndex implements Closeable {
     public static final int BEAM_WIDTH = Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH;
     /** Default HNSW ef at query time, raised to k when k is larger. */
     public static final int DEFAULT_CANDIDATES = 100;
+
+    /** Documents between two progress log lines within one large add. */
+    private static final int LOG_EVERY = 50_000;
 
     /** Largest allowed distance of a stored embedding's L2 norm from 1. */
     static final double UNIT_NORM_TOLERANCE = 1e-3;
@@ -238,10 +242,21 @@ public final class StickerIndex implements Closeable {
             checkEmbedding(entry.embedding(), entry.path());
         }
 
+        long start = System.nanoTime();
+        int written = 0;
         for (StickerEntry entry : entries) {
             writer.updateDocument(new Term(FIELD_SHA256, entry.sha256()), toDocument(entry));
+            written++;
+            if (written % LOG_EVERY == 0) {
+                log.info("Indexed {} of {} stickers of this add, {} s elapsed", written, entries.size(),
+                        String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+            }
         }
         commit();
+        if (entries.size() >= LOG_EVERY) {
+            log.info("Committed {} stickers to {} in {} s", entries.size(), folder,
+                    String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+        }
     }
 
     /** Removes stickers by sha256 and commits once; returns how many of them were present. */
