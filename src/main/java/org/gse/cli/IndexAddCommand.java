@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gse index add}: decodes, embeds and adds stickers to an index, one commit per batch. */
 @Command(name = "add", mixinStandardHelpOptions = true,
-        description = {"Add stickers to an index, creating it when the folder holds none.",
+        description = {"Add stickers to an index, creating it when the folder contains none.",
                 "Folders are walked. The same content (sha256) is stored once: adding it again replaces its path"
                         + " and labels. Broken stickers are reported and the batch goes on.",
                 "Each batch is one commit, so an interrupted run keeps every finished batch."})

@@ -6,7 +6,7 @@ import java.util.List;
 import org.gse.data.LabelledStickers;
 import picocli.CommandLine.Option;
 
-/** Where labelled stickers come from: a {@code path,label} CSV or a SER30K folder, exactly one of them. */
+/** Source of labelled stickers: a {@code path,label} CSV or a SER30K folder, exactly one of them. */
 public final class LabelSource {
 
     @Option(names = "--labels", paramLabel = "CSV",

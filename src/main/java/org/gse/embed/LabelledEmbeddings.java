@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Embeddings of labelled sticker files with one entry per distinct content. A file whose bytes equal an earlier
  * file's is left out, because the same sticker twice would be a trivial retrieval hit and would count twice in a
- * classification fold; files that fail to decode or embed are left out too. Both are listed in {@link #skipped}.
+ * classification fold. Files that fail to decode or embed are left out too. Both are listed in {@link #skipped}.
  *
  * @param keys sha256 of each kept file
  * @param files the kept files

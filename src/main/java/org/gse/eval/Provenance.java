@@ -8,7 +8,7 @@ import java.util.List;
 import org.gse.embed.StickerEmbedder;
 
 /**
- * Where an evaluation's numbers came from, written at the top of every report.
+ * Origin of an evaluation's numbers (code, data, seed and models), written at the top of every report.
  *
  * @param gseVersion the jar's implementation version, or {@code development} when run from classes
  * @param javaVersion {@link Runtime#version()}

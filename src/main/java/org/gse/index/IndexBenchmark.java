@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Vectors are Gaussian draws normalised to unit length from {@link Random} with a fixed seed, so two runs with
  * the same arguments index the same data. Query vectors come from a second stream ({@code seed + 1}) and are not
- * in the index. Vectors are generated batch by batch and not kept, so the JVM holds only one batch; the exact
- * scan reads the vectors back from the index.
+ * in the index. Vectors are generated batch by batch and not kept, so the heap contains one batch at a time. The
+ * exact scan reads the vectors back from the index.
  *
  * <p>Steps: (1) add {@code vectors} entries in batches of {@code batchSize}, one commit each; (2) run the exact
  * scan for {@code queries} query vectors, the reference for recall; (3) for each HNSW candidate list size (ef),

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * and HNSW recall@k against the exact top k measures what the approximation loses.
  *
  * <p>Each query retrieves {@code depth} results, so mAP is average precision at that depth. Means and percentile
- * bootstrap intervals are over queries; queries whose label occurs once have no relevant sticker and are left
- * out of every retrieval metric (they still count for HNSW recall).
+ * bootstrap intervals are over queries. A query whose label occurs once has no relevant sticker, so it is left
+ * out of every retrieval metric but still counts for HNSW recall.
  */
 public final class RetrievalEvaluation {
 
@@ -203,13 +203,13 @@ public final class RetrievalEvaluation {
         if (exactTop.isEmpty()) {
             return Double.NaN;
         }
-        Set<String> wanted = new HashSet<>();
+        Set<String> exactKeys = new HashSet<>();
         for (SearchHit hit : exactTop) {
-            wanted.add(hit.sha256());
+            exactKeys.add(hit.sha256());
         }
         int found = 0;
         for (SearchHit hit : hnsw.subList(0, Math.min(k, hnsw.size()))) {
-            if (wanted.contains(hit.sha256())) {
+            if (exactKeys.contains(hit.sha256())) {
                 found++;
             }
         }

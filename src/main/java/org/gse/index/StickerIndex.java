@@ -120,13 +120,13 @@ public final class StickerIndex implements Closeable {
         this.embeddingSize = embeddingSize;
     }
 
-    /** Opens the index in {@code folder} for adding and removing, creating it when the folder holds none. */
+    /** Opens the index in {@code folder} for adding and removing, creating it when the folder contains none. */
     public static StickerIndex openForWriting(Path folder, String modelId, int embeddingSize) throws IOException {
         return openForWriting(folder, modelId, embeddingSize, IndexWriterConfig.DEFAULT_RAM_BUFFER_SIZE_MB);
     }
 
     /**
-     * Opens the index in {@code folder} for adding and removing, creating it when the folder holds none.
+     * Opens the index in {@code folder} for adding and removing, creating it when the folder contains none.
      *
      * @param ramBufferMb memory Lucene fills with new documents before it writes a segment, in MiB; larger
      *     buffers make fewer, larger segments and so fewer HNSW graphs to search
@@ -496,7 +496,7 @@ public final class StickerIndex implements Closeable {
     private static String requireModelId(Path folder, Map<String, String> data) {
         String id = data.get(MODEL_ID_KEY);
         if (id == null) {
-            throw new IllegalArgumentException("folder " + folder + " holds a Lucene index without "
+            throw new IllegalArgumentException("folder " + folder + " contains a Lucene index without "
                     + MODEL_ID_KEY + " in its commit data; it was not written by gse");
         }
         return id;

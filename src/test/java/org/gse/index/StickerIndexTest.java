@@ -104,8 +104,8 @@ class StickerIndexTest {
         }
         IllegalArgumentException otherId = assertThrows(IllegalArgumentException.class,
                 () -> StickerIndex.openForWriting(folder, "other-model", DIM));
-        assertTrue(otherId.getMessage().contains(MODEL) && otherId.getMessage().contains("other-model"),
-                otherId.getMessage());
+        assertTrue(otherId.getMessage().contains(MODEL), otherId.getMessage());
+        assertTrue(otherId.getMessage().contains("other-model"), otherId.getMessage());
         assertThrows(IllegalArgumentException.class, () -> StickerIndex.openForWriting(folder, MODEL, DIM * 2));
 
         try (StickerIndex reader = StickerIndex.openForReading(folder)) {
