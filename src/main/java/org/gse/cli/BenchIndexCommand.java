@@ -62,6 +62,11 @@ public final class BenchIndexCommand implements Callable<Integer> {
             description = "Lucene indexing buffer in MiB; larger means fewer segments (default: ${DEFAULT-VALUE}).")
     double ramBufferMb;
 
+    @Option(names = "--clusters", paramLabel = "C", defaultValue = "0",
+            description = "0 for vectors uniform on the unit sphere; C > 0 for vectors drawn around C random"
+                    + " centres, closer to real embeddings (default: ${DEFAULT-VALUE}).")
+    int clusters;
+
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42",
             description = "Random seed for vectors and queries (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -77,7 +82,7 @@ public final class BenchIndexCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path target = folder != null ? folder : Files.createTempDirectory("gse-bench-index-");
         IndexBenchmark.Settings settings = new IndexBenchmark.Settings(vectors, dimension, k, candidates, queries,
-                warmup, batch, ramBufferMb, seed);
+                warmup, batch, ramBufferMb, clusters, seed);
         log.info("Benchmarking {} vectors of {} dimensions in {}", vectors, dimension, target);
         IndexBenchmark.Result result;
         try {

@@ -32,12 +32,15 @@ public final class IndexBenchmark {
 
     /** Settings of one run. */
     public record Settings(int vectors, int dimension, int k, List<Integer> candidates, int queries,
-            int warmupQueries, int batchSize, double ramBufferMb, long seed) {
+            int warmupQueries, int batchSize, double ramBufferMb, int clusters, long seed) {
 
         public Settings {
             candidates = List.copyOf(candidates);
             if (candidates.isEmpty()) {
                 throw new IllegalArgumentException("at least one HNSW candidate list size (ef) is needed");
+            }
+            if (clusters < 0) {
+                throw new IllegalArgumentException("clusters must be 0 (uniform vectors) or more, got " + clusters);
             }
             if (vectors < 1 || dimension < 1 || k < 1 || queries < 1 || batchSize < 1 || warmupQueries < 0) {
                 throw new IllegalArgumentException("benchmark settings must be positive, got vectors=" + vectors
@@ -86,13 +89,14 @@ public final class IndexBenchmark {
             double addSeconds = addRandomVectors(index, settings);
 
             // 2. Exact scan of the query set, the reference for recall
+            VectorSource source = new VectorSource(settings);
             Random queryRandom = new Random(settings.seed() + 1);
             float[][] queries = new float[settings.queries()][];
             List<List<SearchHit>> exact = new ArrayList<>(queries.length);
             double[] exactMs = new double[queries.length];
             long exactStart = System.nanoTime();
             for (int q = 0; q < queries.length; q++) {
-                queries[q] = randomUnitVector(queryRandom, settings.dimension());
+                queries[q] = source.next(queryRandom);
                 long start = System.nanoTime();
                 exact.add(index.exactSearch(queries[q], settings.k()));
                 exactMs[q] = (System.nanoTime() - start) / 1e6;
@@ -107,7 +111,7 @@ public final class IndexBenchmark {
             for (int candidates : settings.candidates()) {
                 Random warmupRandom = new Random(settings.seed() + 2);
                 for (int i = 0; i < settings.warmupQueries(); i++) {
-                    index.search(randomUnitVector(warmupRandom, settings.dimension()), settings.k(), candidates);
+                    index.search(source.next(warmupRandom), settings.k(), candidates);
                 }
                 double[] searchMs = new double[queries.length];
                 double recallSum = 0;
@@ -131,13 +135,14 @@ public final class IndexBenchmark {
     }
 
     private static double addRandomVectors(StickerIndex index, Settings settings) throws IOException {
+        VectorSource source = new VectorSource(settings);
         Random random = new Random(settings.seed());
         long start = System.nanoTime();
         long generationNanos = 0;
         List<StickerEntry> batch = new ArrayList<>(settings.batchSize());
         for (int i = 0; i < settings.vectors(); i++) {
             long generationStart = System.nanoTime();
-            Embedding embedding = new Embedding(randomUnitVector(random, settings.dimension()));
+            Embedding embedding = new Embedding(source.next(random));
             batch.add(new StickerEntry(String.format(Locale.ROOT, "%064x", i), "random/" + i, "none", List.of(), 1,
                     embedding));
             generationNanos += System.nanoTime() - generationStart;
@@ -151,6 +156,43 @@ public final class IndexBenchmark {
         // The time spent drawing random vectors is not part of the index's cost.
         return (System.nanoTime() - start - generationNanos) / 1e9;
     }
+
+    /**
+     * Draws benchmark vectors. With {@code clusters == 0} they are uniform on the unit sphere, which in hundreds of
+     * dimensions leaves almost no gap between the nearest and a typical neighbour and so is the hardest case for
+     * HNSW. With {@code clusters > 0} each vector is a random one of that many uniform centres plus Gaussian noise
+     * of norm about {@value #CLUSTER_NOISE}, re-normalised, which is closer to how sticker embeddings group.
+     */
+    static final class VectorSource {
+
+        private final int dimension;
+        private final float[][] centres;
+
+        VectorSource(Settings settings) {
+            this.dimension = settings.dimension();
+            Random centreRandom = new Random(settings.seed() + 3);
+            this.centres = new float[settings.clusters()][];
+            for (int c = 0; c < centres.length; c++) {
+                centres[c] = randomUnitVector(centreRandom, dimension);
+            }
+        }
+
+        float[] next(Random random) {
+            if (centres.length == 0) {
+                return randomUnitVector(random, dimension);
+            }
+            float[] centre = centres[random.nextInt(centres.length)];
+            float[] values = new float[dimension];
+            double scale = CLUSTER_NOISE / Math.sqrt(dimension);
+            for (int d = 0; d < dimension; d++) {
+                values[d] = (float) (centre[d] + scale * random.nextGaussian());
+            }
+            return Embedding.normalise(values).vector();
+        }
+    }
+
+    /** Norm of the noise added to a cluster centre, relative to the unit centre. */
+    static final double CLUSTER_NOISE = 0.5;
 
     /** Returns a Gaussian vector normalised to unit length. */
     static float[] randomUnitVector(Random random, int dimension) {
