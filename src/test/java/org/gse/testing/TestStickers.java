@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.gse.decode.DecodeException;
@@ -23,23 +24,30 @@ public final class TestStickers {
 
     private TestStickers() {}
 
-    /** Returns a decoder that reads still PNG files through ImageIO. */
+    /**
+     * Returns a decoder that reads the first frame of still PNG and WebP files through ImageIO (WebP through the
+     * TwelveMonkeys plugin on the class path).
+     */
     public static StickerDecoder pngDecoder(DecodeLimits limits) {
-        FormatDecoder png = (bytes, source, decodeLimits, deadline) -> {
+        return new StickerDecoder(limits, Map.of(StickerFormat.PNG, imageIo(StickerFormat.PNG),
+                StickerFormat.WEBP, imageIo(StickerFormat.WEBP)));
+    }
+
+    private static FormatDecoder imageIo(StickerFormat format) {
+        return (bytes, source, decodeLimits, deadline) -> {
             BufferedImage image;
             try {
                 image = ImageIO.read(new ByteArrayInputStream(bytes));
             } catch (IOException e) {
-                throw new DecodeException(source, StickerFormat.PNG, "invalid PNG: " + e.getMessage(), e);
+                throw new DecodeException(source, format, "invalid file: " + e.getMessage(), e);
             }
             if (image == null) {
-                throw new DecodeException(source, StickerFormat.PNG, "ImageIO cannot read this PNG");
+                throw new DecodeException(source, format, "ImageIO cannot read this file");
             }
             Frame frame = Frame.of(image, 0);
-            return new Sticker(source, StickerFormat.PNG, frame.width(), frame.height(), java.util.List.of(frame),
-                    false, java.util.List.of());
+            return new Sticker(source, format, frame.width(), frame.height(), List.of(frame), frame.hasTransparency(),
+                    List.of());
         };
-        return new StickerDecoder(limits, Map.of(StickerFormat.PNG, png));
     }
 
     /** Writes a PNG with a left half of colour {@code left} and a right half of colour {@code right} (RGB). */
