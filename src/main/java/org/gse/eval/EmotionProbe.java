@@ -53,6 +53,16 @@ public final class EmotionProbe {
     private static final Logger log = LoggerFactory.getLogger(EmotionProbe.class);
 
     /**
+     * Tribuo logs every training run through java.util.logging at INFO on standard error; this probe trains
+     * twice per fold, so only Tribuo's warnings are kept. The field keeps the logger, and so its level, alive.
+     */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
+    static {
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
+    /**
      * Settings of one evaluation.
      *
      * @param folds number of folds, at least 2

@@ -164,6 +164,7 @@ public final class StickerIndex implements Closeable {
                 log.info("Created index {} for model {} ({} dimensions)", folder, modelId, embeddingSize);
             }
             DirectoryReader reader = DirectoryReader.open(writer);
+            log.debug("Opened index {} for writing: {} stickers", folder, reader.numDocs());
             return new StickerIndex(folder, directory, writer, reader, modelId, embeddingSize);
         } catch (IOException | RuntimeException e) {
             if (writer != null) {
