@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Child process for {@link StickerIndexCrashTest}: adds batches to an index in a loop and prints
- * {@code committed N} after each add returns, until the parent kills it.
+ * Child process for {@link StickerIndexCrashTest}: adds batches to an index in a loop, printing {@code adding N}
+ * before each add and {@code committed N} after it returns, until the parent kills it.
  */
 public final class IndexCrashWriter {
 
@@ -25,6 +25,8 @@ public final class IndexCrashWriter {
                 for (int j = 0; j < BATCH; j++) {
                     entries.add(StickerIndexTest.entry(batch * BATCH + j, StickerIndexTest.unit(random, DIM)));
                 }
+                System.out.println("adding " + batch);
+                System.out.flush();
                 index.add(entries);
                 System.out.println("committed " + batch);
                 System.out.flush();

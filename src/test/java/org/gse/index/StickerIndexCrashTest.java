@@ -30,6 +30,7 @@ class StickerIndexCrashTest {
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         AtomicInteger lastCommitted = new AtomicInteger(-1);
+        AtomicInteger lastStarted = new AtomicInteger(-1);
         Thread reader = Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8))) {
@@ -37,6 +38,8 @@ class StickerIndexCrashTest {
                 while ((line = out.readLine()) != null) {
                     if (line.startsWith("committed ")) {
                         lastCommitted.set(Integer.parseInt(line.substring("committed ".length())));
+                    } else if (line.startsWith("adding ")) {
+                        lastStarted.set(Integer.parseInt(line.substring("adding ".length())));
                     }
                 }
             } catch (IOException e) {
@@ -44,7 +47,8 @@ class StickerIndexCrashTest {
             }
         });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (lastCommitted.get() < 4 && child.isAlive() && System.nanoTime() < deadline) {
+        // Wait until batch 5 has started, so the kill lands inside an add.
+        while (lastStarted.get() < 5 && child.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
 
