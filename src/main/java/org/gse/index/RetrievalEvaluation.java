@@ -216,6 +216,8 @@ public final class RetrievalEvaluation {
         return found / (double) exactTop.size();
     }
 
+    // NOTE: a relevant sticker tied in score with the last of the depth results may be cut off, depending on the
+    // search's order among equal scores; the tie rule of RetrievalMetrics applies only within the list.
     private static List<SearchHit> withoutQuery(List<SearchHit> hits, String queryKey, int depth) {
         List<SearchHit> kept = new ArrayList<>(hits.size());
         for (SearchHit hit : hits) {
