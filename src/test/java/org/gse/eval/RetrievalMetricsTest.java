@@ -25,6 +25,16 @@ class RetrievalMetricsTest {
     }
 
     @Test
+    void averagePrecisionMatchesScikitLearn() {
+        // scikit-learn 1.2.1: average_precision_score([1, 0, 1, 0, 0, 1, 0, 1],
+        // [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2]) = 0.6666666666666666; without ties and with every relevant
+        // item retrieved, it equals this class's average precision.
+        int[] ranks = RetrievalMetrics.relevantRanks(new double[] {0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2},
+                new boolean[] {true, false, true, false, false, true, false, true});
+        assertEquals(0.6666666666666666, RetrievalMetrics.averagePrecision(ranks, 4), 1e-12);
+    }
+
+    @Test
     void tiesRankNonRelevantFirst() {
         // 0.9 relevant and 0.9 non-relevant tie: the non-relevant one takes rank 1 in either input order.
         int[] ranks = RetrievalMetrics.relevantRanks(new double[] {0.9, 0.9, 0.5}, new boolean[] {true, false, false});
