@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
         description = "Understands chat stickers by meaning: decode, embed, compare, evaluate, train, index and serve.",
         subcommands = {InspectCommand.class, EvalCommand.class, SimilarityCommand.class, IndexCommand.class,
                 DedupeCommand.class, EvalRetrievalCommand.class, EvalEmotionCommand.class, BenchCommand.class,
+                ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
