@@ -79,7 +79,8 @@ final class ApiHandler extends Handler.Abstract {
         this.metrics = metrics;
         AtomicInteger threadNumber = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.maxConcurrent(), config.maxConcurrent(), 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(Math.max(1, config.maxQueued())), runnable -> {
+                config.maxQueued() == 0 ? new java.util.concurrent.SynchronousQueue<>()
+                        : new ArrayBlockingQueue<>(config.maxQueued()), runnable -> {
                     Thread thread = new Thread(runnable, "gse-serve-worker-" + threadNumber.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
@@ -512,7 +513,7 @@ final class ApiHandler extends Handler.Abstract {
             if (part == null) {
                 return null;
             }
-            try (InputStream in = Content.Source.asInputStream(part.newContentSource())) {
+            try (InputStream in = Content.Source.asInputStream(part.createContentSource())) {
                 byte[] bytes = in.readAllBytes();
                 return bytes.length == 0 ? null : bytes;
             } catch (IOException e) {
