@@ -108,20 +108,19 @@ public final class ServeCommand implements Callable<Integer> {
 
         try (Encoder encoder = opener.open(model);
                 StickerIndex stickerIndex = index == null ? null
-                        : StickerIndex.openForWriting(index, encoder.modelId(), encoder.embeddingSize());
-                StickerServer server = new StickerServer(new StickerService(encoder,
-                        StickerDecoder.withAllFormats(limits), stickerIndex, filesFolder), config)) {
+                        : StickerIndex.openForWriting(index, encoder.modelId(), encoder.embeddingSize())) {
+            StickerServer server = new StickerServer(new StickerService(encoder, StickerDecoder.withAllFormats(limits),
+                    stickerIndex, filesFolder), config);
             CountDownLatch stopped = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     server.close();
-                } catch (Exception e) {
+                } catch (IOException e) {
                     log.error("Graceful shutdown failed", e);
                 } finally {
                     stopped.countDown();
                 }
-            }, "gse-serve-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
+            }, "gse-serve-shutdown"));
             server.start();
             System.err.println("gse serve: listening on " + server.uri() + " (Ctrl-C stops it)");
             server.join();

@@ -1,17 +1,12 @@
 package org.gse.serve;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.CustomRequestLog;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.Slf4jRequestLogWriter;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +15,10 @@ import org.slf4j.LoggerFactory;
  * The HTTP server behind {@code gse serve}: Jetty 12 with core handlers (no servlets), chosen because it is
  * maintained, small (four jars), parses multipart bodies with size limits, and stops gracefully, letting running
  * requests finish while refusing new ones.
+ *
+ * <p>NOTE: Jetty's default URI compliance rejects ambiguous request paths (an encoded slash or backslash, a dot
+ * segment in encoded form, an empty segment) with a 400 before any handler runs, so those responses have an empty
+ * body instead of the API's JSON error. The API's own 400 and 404 cover every path that reaches it.
  *
  * <p>Access lines go to the SLF4J logger {@code org.eclipse.jetty.server.RequestLog} in the extended NCSA format,
  * which has no request headers, so tokens are never logged.
@@ -52,7 +51,6 @@ public final class StickerServer implements AutoCloseable {
         server.setHandler(new GracefulHandler(api));
         server.setStopTimeout(config.shutdownTimeout().toMillis());
         server.setStopAtShutdown(false);
-        server.setErrorHandler(new JsonErrorHandler());
         server.setRequestLog(new CustomRequestLog(new Slf4jRequestLogWriter(),
                 CustomRequestLog.EXTENDED_NCSA_FORMAT + " %{ms}T ms"));
     }
@@ -84,31 +82,21 @@ public final class StickerServer implements AutoCloseable {
      * worker pool.
      */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         if (server.isStopped()) {
             return;
         }
         long start = System.nanoTime();
         log.info("Stopping the server on {}; running requests get {} ms", uri(), config.shutdownTimeout().toMillis());
-        server.stop();
-        api.shutdown(config.shutdownTimeout().toMillis());
-        log.info("Stopped the server in {} ms", (System.nanoTime() - start) / 1_000_000);
-    }
-
-    /** Writes Jetty's own errors (a malformed URI, an ambiguous path) as the API's JSON error body. */
-    private static final class JsonErrorHandler implements Request.Handler {
-        private final ObjectMapper mapper = new ObjectMapper();
-
-        @Override
-        public boolean handle(Request request, Response response, Callback callback) {
-            int status = response.getStatus() >= 400 ? response.getStatus() : 500;
-            Throwable cause = (Throwable) request.getAttribute(org.eclipse.jetty.server.handler.ErrorHandler.ERROR_EXCEPTION);
-            String message = (String) request.getAttribute(org.eclipse.jetty.server.handler.ErrorHandler.ERROR_MESSAGE);
-            String detail = message != null ? message : cause != null ? cause.getMessage() : "HTTP " + status;
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
-            Content.Sink.write(response, true, ApiHandler.errorBody(mapper, status == 400 ? "bad_request"
-                    : status == 404 ? "not_found" : "http_" + status, detail).toString(), callback);
-            return true;
+        try {
+            server.stop();
+            api.shutdown(config.shutdownTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the server on " + uri(), e);
+        } catch (Exception e) {
+            throw new IOException("cannot stop the server on " + uri() + ": " + e.getMessage(), e);
         }
+        log.info("Stopped the server in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
 }

@@ -144,7 +144,7 @@ final class ServerFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         try {
             server.close();
         } finally {
