@@ -374,8 +374,10 @@ final class ApiHandler extends Handler.Abstract {
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             String message = String.valueOf(cause.getMessage());
-            if (message.toLowerCase(Locale.ROOT).contains("max")) {
-                throw tooLarge("more than allowed");
+            // Jetty 12.1 reports its size limits only in the message: "max length exceeded: N" for the body and
+            // "max file size exceeded: N" for one part.
+            if (message.contains("max length exceeded") || message.contains("max file size exceeded")) {
+                throw tooLarge("larger than allowed");
             }
             throw ApiException.badRequest("invalid multipart/form-data body: " + message);
         }

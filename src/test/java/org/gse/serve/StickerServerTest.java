@@ -192,7 +192,48 @@ class StickerServerTest {
             HttpResponse<byte[]> response = small.post("/v1/embed", new ServerFixture.Form().file("sticker", big));
             assertEquals(413, response.statusCode());
             assertEquals("payload_too_large", small.json(response).get("error").asText());
+
+            // Without Content-Length (chunked), the multipart parser's size limit has to catch it.
+            java.net.http.HttpRequest chunked = new ServerFixture.Form().file("sticker", big)
+                    .post(small.base.resolve("/v1/embed")).build();
+            byte[] body = chunked.bodyPublisher().map(p -> readAll(p)).orElseThrow();
+            HttpResponse<byte[]> streamed = small.client.send(java.net.http.HttpRequest.newBuilder(chunked.uri())
+                            .header("Content-Type", chunked.headers().firstValue("Content-Type").orElseThrow())
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                                    () -> new java.io.ByteArrayInputStream(body))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(413, streamed.statusCode(), new String(streamed.body(), StandardCharsets.UTF_8));
         }
+    }
+
+    private static byte[] readAll(java.net.http.HttpRequest.BodyPublisher publisher) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        publisher.subscribe(new java.util.concurrent.Flow.Subscriber<java.nio.ByteBuffer>() {
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(java.nio.ByteBuffer item) {
+                byte[] chunk = new byte[item.remaining()];
+                item.get(chunk);
+                out.writeBytes(chunk);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                done.completeExceptionally(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(null);
+            }
+        });
+        done.join();
+        return out.toByteArray();
     }
 
     @Test
