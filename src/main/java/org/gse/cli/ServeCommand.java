@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.gse.decode.DecodeLimits;
 import org.gse.decode.StickerDecoder;
 import org.gse.eval.ModelOpener;
@@ -19,7 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code gse serve}: the HTTP API and web page for similarity and search. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -82,14 +86,20 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     DecodeLimitOptions limitOptions;
 
+    @Spec
+    CommandSpec spec;
+
     private final ModelOpener opener;
+    private final Consumer<StickerServer> onStart;
 
     public ServeCommand() {
-        this(ModelOpener.installed());
+        this(ModelOpener.installed(), server -> { });
     }
 
-    public ServeCommand(ModelOpener opener) {
+    /** Creates the command with a model opener and a callback that receives the started server (for tests). */
+    public ServeCommand(ModelOpener opener, Consumer<StickerServer> onStart) {
         this.opener = opener;
+        this.onStart = onStart;
     }
 
     @Override
@@ -106,27 +116,51 @@ public final class ServeCommand implements Callable<Integer> {
             log.warn("Listening on {}, which is not a loopback address: other machines can reach this server", host);
         }
 
+        // The shutdown hook (Ctrl-C, SIGTERM) stops the server, which ends join() below, then waits until the
+        // index and the encoder are closed, so the index's write lock is released before the JVM exits.
+        CountDownLatch closed = new CountDownLatch(1);
         try (Encoder encoder = opener.open(model);
                 StickerIndex stickerIndex = index == null ? null
                         : StickerIndex.openForWriting(index, encoder.modelId(), encoder.embeddingSize())) {
             StickerServer server = new StickerServer(new StickerService(encoder, StickerDecoder.withAllFormats(limits),
                     stickerIndex, filesFolder), config);
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    server.close();
-                } catch (IOException e) {
-                    log.error("Graceful shutdown failed", e);
-                } finally {
-                    stopped.countDown();
-                }
-            }, "gse-serve-shutdown"));
-            server.start();
-            System.err.println("gse serve: listening on " + server.uri() + " (Ctrl-C stops it)");
-            server.join();
-            stopped.await();
+            Thread hook = new Thread(() -> stopAndWait(server, closed, config), "gse-serve-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                server.start();
+                spec.commandLine().getErr().println("gse serve: listening on " + server.uri() + " (Ctrl-C stops it)");
+                spec.commandLine().getErr().flush();
+                onStart.accept(server);
+                server.join();
+            } finally {
+                server.close();
+                removeHook(hook);
+            }
+        } finally {
+            closed.countDown();
         }
         return Main.EXIT_OK;
+    }
+
+    private static void stopAndWait(StickerServer server, CountDownLatch closed, ServeConfig config) {
+        try {
+            server.close();
+            if (!closed.await(config.shutdownTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+                log.warn("The index and the model were not closed in time; exiting anyway");
+            }
+        } catch (IOException e) {
+            log.error("Graceful shutdown failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down and the hook is running; it waits for this thread.
+        }
     }
 
     private String readToken() throws IOException {
