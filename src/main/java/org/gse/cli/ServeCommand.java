@@ -34,7 +34,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
-    /** Environment variable that holds the write token. */
+    /** Environment variable that contains the write token. */
     public static final String TOKEN_VARIABLE = "GSE_SERVE_TOKEN";
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",

@@ -240,6 +240,7 @@ final class ApiHandler extends Handler.Abstract {
         if ((sticker == null) == (text == null || text.isBlank())) {
             throw ApiException.badRequest("send exactly one of a 'sticker' file part or a non-empty 'text' field");
         }
+
         ObjectNode node = mapper.createObjectNode();
         node.put("model", service.encoder().modelId());
         node.put("k", k);
@@ -255,6 +256,7 @@ final class ApiHandler extends Handler.Abstract {
             }
             return service.search(query, k);
         });
+
         ArrayNode array = node.putArray("hits");
         for (SearchHit hit : hits) {
             ObjectNode item = array.addObject();

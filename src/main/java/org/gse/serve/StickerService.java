@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the HTTP API does, without HTTP: decode and embed uploads, score pairs, search and change the index, and
- * find stored sticker files. The index is optional; without one, search and writes fail with 404.
+ * The operations behind the HTTP API, without HTTP: decoding and embedding uploads, searching and changing the
+ * index, and finding stored sticker files. The index is optional, and without one, search and writes fail with 404.
  *
  * <p>Thread-safe. {@link StickerIndex} allows searches from several threads between writes but not during one, so
  * a read-write lock lets searches run together and gives each add or remove the index alone.
