@@ -106,8 +106,10 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DecodeLimits limits = limitOptions.toLimits();
         long maxUpload = maxUploadMb << 20;
-        Path filesFolder = files != null ? files : index != null
-                ? index.toAbsolutePath().resolveSibling(index.getFileName() + "-files") : Path.of("gse-files");
+        // The index stores each added sticker's path, so the folder must not depend on the working directory.
+        Path filesFolder = (files != null ? files : index != null
+                ? index.toAbsolutePath().resolveSibling(index.getFileName() + "-files") : Path.of("gse-files"))
+                .toAbsolutePath();
         ServeConfig defaults = ServeConfig.defaults(filesFolder);
         ServeConfig config = new ServeConfig(host, port, maxUpload, limits, Duration.ofSeconds(requestTimeoutSeconds),
                 concurrency != null ? concurrency : defaults.maxConcurrent(), queue, threshold, readToken(),

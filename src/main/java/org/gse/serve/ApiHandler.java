@@ -121,9 +121,8 @@ final class ApiHandler extends Handler.Abstract {
     void shutdown(long timeoutMillis) throws InterruptedException {
         workers.shutdown();
         if (!workers.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
-            log.warn("{} requests still running after {} ms; interrupting them", workers.getActiveCount(),
-                    timeoutMillis);
-            workers.shutdownNow();
+            log.warn("{} requests still running after {} ms; stopping without waiting for them",
+                    workers.getActiveCount(), timeoutMillis);
         }
     }
 
@@ -306,6 +305,8 @@ final class ApiHandler extends Handler.Abstract {
         if (entry.isEmpty()) {
             throw ApiException.notFound("sticker " + sha256 + " is not in the index");
         }
+        // NOTE: stickers added with 'gse index add' keep the path given on that command line; a relative one
+        // resolves against this server's working directory.
         Path file = Path.of(entry.get().path());
         byte[] bytes;
         try {
@@ -406,14 +407,16 @@ final class ApiHandler extends Handler.Abstract {
         try {
             return future.get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            future.cancel(true);
+            // No interrupt: an interrupted Lucene write can leave the IndexWriter closed. The decoder's own time
+            // limit bounds how long the abandoned work keeps its worker.
+            future.cancel(false);
             log.warn("A request timed out after {} ms", config.requestTimeout().toMillis());
             throw new ApiException(503, "timeout", "the request took longer than "
                     + config.requestTimeout().toMillis() + " ms; retry later or with a smaller sticker",
                     RETRY_AFTER_SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            future.cancel(true);
+            future.cancel(false);
             throw new ApiException(503, "shutting_down", "the server is stopping; retry on another instance",
                     RETRY_AFTER_SECONDS);
         } catch (ExecutionException e) {

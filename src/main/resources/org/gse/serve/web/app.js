@@ -28,17 +28,39 @@ async function postForm(path, form) {
   return body;
 }
 
-// Shows the original file, so animated stickers play; the previous object URL is released.
-function preview(imageId, file, previous) {
+// Returns an element that shows a sticker: a looping muted video for WebM, a text for TGS (rendering Lottie
+// needs a player library, which this page does not load), and an image otherwise, where animations play.
+function stickerElement(url, kind, label) {
+  if (kind === 'webm' || kind.startsWith('video/')) {
+    const video = document.createElement('video');
+    Object.assign(video, { src: url, autoplay: true, loop: true, muted: true, playsInline: true });
+    video.setAttribute('aria-label', label);
+    return video;
+  }
+  if (kind === 'tgs' || kind.endsWith('.tgs')) {
+    const text = document.createElement('span');
+    text.className = 'no-preview';
+    text.textContent = `TGS sticker ${label} (no preview)`;
+    return text;
+  }
+  const image = document.createElement('img');
+  image.src = url;
+  image.alt = label;
+  return image;
+}
+
+// Shows the original file through an object URL, so animated stickers play; the previous URL is released.
+function preview(elementId, file, previous) {
   if (previous) {
     URL.revokeObjectURL(previous);
   }
   const url = URL.createObjectURL(file);
-  const image = $(imageId);
-  image.src = url;
-  image.alt = file.name;
-  image.hidden = false;
-  image.previousElementSibling.hidden = true;
+  const kind = file.type || file.name.toLowerCase();
+  const element = stickerElement(url, kind, file.name);
+  element.id = elementId;
+  const old = $(elementId);
+  old.previousElementSibling.hidden = true;
+  old.replaceWith(element);
   return url;
 }
 
@@ -70,10 +92,11 @@ function renderHits(hits) {
   for (const hit of hits) {
     const item = document.createElement('li');
     item.className = 'hit';
-    const image = document.createElement('img');
-    image.src = hit.url;
-    image.alt = hit.labels.length > 0 ? hit.labels.join(', ') : hit.sha256.slice(0, 12);
-    image.loading = 'lazy';
+    const label = hit.labels.length > 0 ? hit.labels.join(', ') : hit.sha256.slice(0, 12);
+    const image = stickerElement(hit.url, hit.format, label);
+    if (image.tagName === 'IMG') {
+      image.loading = 'lazy';
+    }
     const score = document.createElement('div');
     score.className = 'score';
     score.textContent = hit.score.toFixed(3);
