@@ -104,8 +104,17 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DecodeLimits limits = limitOptions.toLimits();
+        if (maxUploadMb < 1 || requestTimeoutSeconds < 1) {
+            throw new IllegalArgumentException("--max-upload-mb and --request-timeout must be at least 1, got "
+                    + maxUploadMb + " and " + requestTimeoutSeconds);
+        }
+        // An upload never exceeds the upload limit, and decoding gets no more time than the whole request.
         long maxUpload = maxUploadMb << 20;
+        DecodeLimits options = limitOptions.toLimits();
+        Duration decodeTime = options.maxDecodeTime().compareTo(Duration.ofSeconds(requestTimeoutSeconds)) < 0
+                ? options.maxDecodeTime() : Duration.ofSeconds(requestTimeoutSeconds);
+        DecodeLimits limits = new DecodeLimits(Math.min(options.maxFileBytes(), maxUpload),
+                options.maxPixelsPerFrame(), options.maxFrames(), options.maxTotalDecodedBytes(), decodeTime);
         // The index stores each added sticker's path, so the folder must not depend on the working directory.
         Path filesFolder = (files != null ? files : index != null
                 ? index.toAbsolutePath().resolveSibling(index.getFileName() + "-files") : Path.of("gse-files"))
