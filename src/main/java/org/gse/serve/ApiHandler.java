@@ -106,6 +106,8 @@ final class ApiHandler extends Handler.Abstract {
             status = dispatch(route, path, request, response, callback);
         } catch (ApiException e) {
             status = e.status();
+            log.info("{} {} from {} failed with {} {}: {}", method, StickerService.abbreviate(path),
+                    Request.getRemoteAddr(request), status, e.code(), e.getMessage());
             writeError(response, callback, e);
         } catch (RuntimeException | IOException e) {
             status = 500;
@@ -200,7 +202,8 @@ final class ApiHandler extends Handler.Abstract {
     private int embed(Request request, Response response, Callback callback) {
         Upload upload = readUpload(request);
         byte[] sticker = upload.requireFile("sticker");
-        StickerService.Embedded embedded = runLimited(() -> service.embed(sticker, upload.fileName("sticker")));
+        String name = upload.fileName("sticker");
+        StickerService.Embedded embedded = runLimited(() -> service.embed(sticker, name));
         ObjectNode node = describe(embedded);
         node.put("model", service.encoder().modelId());
         ArrayNode vector = node.putArray("embedding");
@@ -214,8 +217,10 @@ final class ApiHandler extends Handler.Abstract {
         Upload upload = readUpload(request);
         byte[] a = upload.requireFile("a");
         byte[] b = upload.requireFile("b");
+        String nameA = upload.fileName("a");
+        String nameB = upload.fileName("b");
         StickerService.Embedded[] pair = runLimited(() -> new StickerService.Embedded[] {
-            service.embed(a, upload.fileName("a")), service.embed(b, upload.fileName("b"))});
+            service.embed(a, nameA), service.embed(b, nameB)});
         double score = pair[0].embedding().cosine(pair[1].embedding());
         ObjectNode node = mapper.createObjectNode();
         node.put("score", score);
@@ -236,6 +241,7 @@ final class ApiHandler extends Handler.Abstract {
         int k = upload.k(config.defaultK(), config.maxK());
         byte[] sticker = upload.file("sticker");
         String text = upload.field("text");
+        String name = upload.fileName("sticker");
         if ((sticker == null) == (text == null || text.isBlank())) {
             throw ApiException.badRequest("send exactly one of a 'sticker' file part or a non-empty 'text' field");
         }
@@ -246,7 +252,7 @@ final class ApiHandler extends Handler.Abstract {
         List<SearchHit> hits = runLimited(() -> {
             Embedding query;
             if (sticker != null) {
-                StickerService.Embedded embedded = service.embed(sticker, upload.fileName("sticker"));
+                StickerService.Embedded embedded = service.embed(sticker, name);
                 node.set("query", describe(embedded));
                 query = embedded.embedding();
             } else {
@@ -274,8 +280,8 @@ final class ApiHandler extends Handler.Abstract {
         Upload upload = readUpload(request);
         byte[] sticker = upload.requireFile("sticker");
         List<String> labels = upload.labels();
-        StickerEntry entry = runLimited(() -> service.add(sticker, service.embed(sticker, upload.fileName("sticker")),
-                labels));
+        String name = upload.fileName("sticker");
+        StickerEntry entry = runLimited(() -> service.add(sticker, service.embed(sticker, name), labels));
         ObjectNode node = mapper.createObjectNode();
         node.put("sha256", entry.sha256());
         node.put("format", entry.format());
@@ -505,27 +511,38 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    /** The parsed parts of a multipart/form-data body, with the query string as a fallback for fields. */
+    /**
+     * The parts of a multipart/form-data body, copied out of Jetty's buffers (which are released at once), with the
+     * query string as a fallback for fields.
+     */
     private static final class Upload {
-        private final MultiPartFormData.Parts parts;
+        private record Part(String fileName, byte[] bytes) {}
+
+        private final Map<String, List<Part>> parts = new java.util.HashMap<>();
         private final Fields query;
 
-        Upload(MultiPartFormData.Parts parts, Request request) {
-            this.parts = parts;
+        Upload(MultiPartFormData.Parts multiPart, Request request) {
+            try (multiPart) {
+                for (MultiPart.Part part : multiPart) {
+                    byte[] bytes;
+                    try (InputStream in = Content.Source.asInputStream(part.createContentSource())) {
+                        bytes = in.readAllBytes();
+                    } catch (IOException e) {
+                        throw ApiException.badRequest("cannot read part '" + part.getName() + "': " + e.getMessage());
+                    }
+                    parts.computeIfAbsent(part.getName(), name -> new ArrayList<>())
+                            .add(new Part(part.getFileName(), bytes));
+                }
+            }
             this.query = Request.extractQueryParameters(request);
         }
 
         byte[] file(String name) {
-            MultiPart.Part part = parts.getFirst(name);
-            if (part == null) {
+            List<Part> named = parts.get(name);
+            if (named == null || named.getFirst().bytes().length == 0) {
                 return null;
             }
-            try (InputStream in = Content.Source.asInputStream(part.createContentSource())) {
-                byte[] bytes = in.readAllBytes();
-                return bytes.length == 0 ? null : bytes;
-            } catch (IOException e) {
-                throw ApiException.badRequest("cannot read part '" + name + "': " + e.getMessage());
-            }
+            return named.getFirst().bytes();
         }
 
         byte[] requireFile(String name) {
@@ -537,15 +554,15 @@ final class ApiHandler extends Handler.Abstract {
         }
 
         String fileName(String name) {
-            MultiPart.Part part = parts.getFirst(name);
-            String fileName = part == null ? null : part.getFileName();
+            List<Part> named = parts.get(name);
+            String fileName = named == null ? null : named.getFirst().fileName();
             return fileName == null ? name : StickerService.abbreviate(fileName);
         }
 
         String field(String name) {
-            MultiPart.Part part = parts.getFirst(name);
-            if (part != null) {
-                return part.getContentAsString(StandardCharsets.UTF_8);
+            List<Part> named = parts.get(name);
+            if (named != null) {
+                return new String(named.getFirst().bytes(), StandardCharsets.UTF_8);
             }
             return query.getValue(name);
         }
@@ -571,8 +588,8 @@ final class ApiHandler extends Handler.Abstract {
         /** Returns the labels: every 'labels' part, each split at commas, blanks dropped. */
         List<String> labels() {
             List<String> labels = new ArrayList<>();
-            for (MultiPart.Part part : parts.getAll("labels")) {
-                for (String label : part.getContentAsString(StandardCharsets.UTF_8).split(",")) {
+            for (Part part : parts.getOrDefault("labels", List.of())) {
+                for (String label : new String(part.bytes(), StandardCharsets.UTF_8).split(",")) {
                     if (!label.isBlank()) {
                         labels.add(label.strip());
                     }
