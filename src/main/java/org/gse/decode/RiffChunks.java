@@ -33,8 +33,8 @@ final class RiffChunks {
      * The chunks that lie completely inside a byte range.
      *
      * @param chunks the complete chunks, in file order
-     * @param incomplete null when the range ends exactly after the last chunk; otherwise a description of the
-     *     chunk header or payload that runs past the end of the range
+     * @param incomplete a description of the chunk header or payload that runs past the end of the range, or null
+     *     when the range ends exactly after the last chunk
      */
     record Scan(List<Chunk> chunks, String incomplete) {}
 

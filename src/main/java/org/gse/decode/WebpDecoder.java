@@ -51,7 +51,7 @@ public final class WebpDecoder implements FormatDecoder {
 
         List<Chunk> chunks = container.chunks();
         if (chunks.isEmpty()) {
-            throw error(source, "the RIFF container holds no chunks" + truncatedSuffix(container));
+            throw error(source, "the RIFF container contains no complete chunk" + truncatedSuffix(container));
         }
         Chunk first = chunks.getFirst();
         return switch (first.fourCc()) {
@@ -65,7 +65,8 @@ public final class WebpDecoder implements FormatDecoder {
     /**
      * The top-level chunks of a file.
      *
-     * @param truncation null when the file holds all that its RIFF size declares; otherwise what was cut off
+     * @param truncation a description of what was cut off, or null when the file contains all that its RIFF size
+     *     declares
      */
     private record Container(List<Chunk> chunks, String truncation) {}
 
@@ -119,7 +120,7 @@ public final class WebpDecoder implements FormatDecoder {
         }
 
         budget.addFrame(bitstream.width(), bitstream.height());
-        int[] argb = bitstream.decode(bytes, source, "image");
+        int[] argb = bitstream.decode(bytes, source, "image", budget);
         Frame frame = new Frame(bitstream.width(), bitstream.height(), argb, 0);
         if (container.truncation() != null) {
             warnings.add(container.truncation() + "; the image chunk before that point is complete and was decoded");
@@ -196,7 +197,7 @@ public final class WebpDecoder implements FormatDecoder {
         boolean hasAlpha = false;
         for (WebpAnimationFrame frame : frames) {
             budget.addFrame(canvasWidth, canvasHeight);
-            int[] pixels = frame.bitstream().decode(bytes, source, "frame " + frame.number());
+            int[] pixels = frame.bitstream().decode(bytes, source, "frame " + frame.number(), budget);
             Frame result = new Frame(canvasWidth, canvasHeight, canvas.draw(frame, pixels), frame.durationMs());
             hasAlpha |= result.hasTransparency();
             composited.add(result);

@@ -152,7 +152,8 @@ class ApngDecoderTest {
 
     @Test
     void malformedSizeFailsWithDeclaredSize() {
-        DecodeException e = assertThrows(DecodeException.class, () -> decode(apng("malformed-size.apng")));
+        Path malformed = apng("malformed-size.apng");
+        DecodeException e = assertThrows(DecodeException.class, () -> decode(malformed));
 
         assertEquals(StickerFormat.APNG, e.format());
         assertTrue(e.reason().contains("524288x2048"), e.reason());
@@ -162,7 +163,8 @@ class ApngDecoderTest {
     void malformedSizeFailsWithinRaisedLimit() {
         // With a pixel limit that admits the declared 524288x2048 canvas, the 16 KB of frame data cannot fill it.
         StickerDecoder decoder = StickerDecoder.withAllFormats(RasterTestSupport.limitsWithPixels(1L << 31));
-        DecodeException e = assertThrows(DecodeException.class, () -> decoder.decode(apng("malformed-size.apng")));
+        Path malformed = apng("malformed-size.apng");
+        DecodeException e = assertThrows(DecodeException.class, () -> decoder.decode(malformed));
 
         assertEquals(StickerFormat.APNG, e.format());
     }

@@ -16,10 +16,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.gse.TestData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Tests {@link WebpDecoder} on fixtures made by {@code tools/make-webp-fixtures.sh} (solid-colour rectangles whose
@@ -230,6 +232,38 @@ class WebpDecoderTest {
         assertTrue(e.reason().contains("the first chunk is 'JUNK'"), e.reason());
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void damagedBytesFailOnlyWithDecodeException() throws IOException {
+        // Every prefix of the animation, and seeded random byte changes in every fixture, must either decode or
+        // raise DecodeException; any other exception is a bug in the container parser.
+        byte[] animated = Files.readAllBytes(TestData.resource("fixtures/webp/animated.webp"));
+        for (int length = 0; length < animated.length; length++) {
+            decodeOrReject(java.util.Arrays.copyOf(animated, length), "animated.webp cut to " + length + " bytes");
+        }
+        java.util.Random random = new java.util.Random(42);
+        for (String name : List.of("still-lossy.webp", "still-lossless.webp", "still-lossy-alpha.webp",
+                "animated.webp", "animated-keyframe.webp")) {
+            byte[] original = Files.readAllBytes(TestData.resource("fixtures/webp/" + name));
+            for (int trial = 0; trial < Integer.getInteger("gse.webp.damageTrials", 200); trial++) {
+                byte[] damaged = original.clone();
+                int position = 4 + random.nextInt(damaged.length - 4);
+                damaged[position] = (byte) random.nextInt(256);
+                decodeOrReject(damaged, name + " with byte " + position + " set to " + (damaged[position] & 0xFF));
+            }
+        }
+    }
+
+    private void decodeOrReject(byte[] bytes, String what) {
+        try {
+            decoder.decode(bytes, Path.of("damaged.webp"));
+        } catch (DecodeException e) {
+            assertNotNull(e.reason(), what);
+        } catch (RuntimeException e) {
+            throw new AssertionError(what + ": " + e, e);
+        }
+    }
+
     // Shared cases.
 
     @Test
@@ -352,12 +386,16 @@ class WebpDecoderTest {
 
     // Helpers.
 
-    /** Max and mean absolute difference per channel (A, R, G, B) between two ARGB images. */
-    record Difference(int max, double mean, int worstPixel) {
+    /**
+     * Max and mean absolute difference per channel (A, R, G, B) between two ARGB images, and the max difference
+     * of the alpha channel alone.
+     */
+    record Difference(int max, double mean, int worstPixel, int maxAlpha) {
         static Difference of(int[] expected, int[] actual) {
             assertEquals(expected.length, actual.length, "pixel count");
             int max = 0;
             int worst = -1;
+            int maxAlpha = 0;
             long sum = 0;
             for (int p = 0; p < expected.length; p++) {
                 for (int shift = 0; shift < 32; shift += 8) {
@@ -367,15 +405,18 @@ class WebpDecoderTest {
                         max = d;
                         worst = p;
                     }
+                    if (shift == 24) {
+                        maxAlpha = Math.max(maxAlpha, d);
+                    }
                 }
             }
-            return new Difference(max, sum / (4.0 * expected.length), worst);
+            return new Difference(max, sum / (4.0 * expected.length), worst, maxAlpha);
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "max difference %d (first at pixel index %d), mean %.4f", max,
-                    worstPixel, mean);
+            return String.format(Locale.ROOT, "max difference %d (first at pixel index %d), mean %.4f, "
+                    + "max alpha difference %d", max, worstPixel, mean, maxAlpha);
         }
     }
 
@@ -399,6 +440,9 @@ class WebpDecoderTest {
             String message = file + " frame " + (i + 1) + ": " + difference;
             assertTrue(difference.max() <= maxDifference, message);
             assertTrue(difference.mean() <= meanDifference, message);
+            // VP8L and ALPH store alpha losslessly (cwebp's -alpha_q only quantizes before compressing), so alpha
+            // matches exactly even in lossy frames. Lossy frames without ALPH must be opaque in both decoders.
+            assertEquals(0, difference.maxAlpha(), message);
         }
     }
 
