@@ -63,15 +63,16 @@ public record ServeConfig(
     }
 
     /**
-     * Returns settings for a loopback server: 16 MiB uploads, default decode limits with the file size capped at
-     * the upload size, 30 s per request, one worker per core, 64 waiting requests, k 10 of at most 100.
+     * Returns settings for a loopback server on port 8080: 16 MiB uploads, {@link DecodeLimits#DEFAULT} with the
+     * file size capped at the upload size and 20 s per decode, 30 s per request, one worker per core, 64 waiting
+     * requests, k 10 of at most 100, no token and no threshold.
      */
     public static ServeConfig defaults(Path filesFolder) {
         long upload = 16L << 20;
-        DecodeLimits d = DecodeLimits.DEFAULT;
+        DecodeLimits base = DecodeLimits.DEFAULT;
         return new ServeConfig("127.0.0.1", 8080, upload,
-                new DecodeLimits(Math.min(upload, d.maxFileBytes()), d.maxPixelsPerFrame(), d.maxFrames(),
-                        d.maxTotalDecodedBytes(), Duration.ofSeconds(20)),
+                new DecodeLimits(Math.min(upload, base.maxFileBytes()), base.maxPixelsPerFrame(), base.maxFrames(),
+                        base.maxTotalDecodedBytes(), Duration.ofSeconds(20)),
                 Duration.ofSeconds(30), Runtime.getRuntime().availableProcessors(), 64, null, null, filesFolder, 10,
                 100, Duration.ofSeconds(10));
     }
