@@ -183,6 +183,18 @@ class StickerServerTest {
     }
 
     @Test
+    void writesDisabledWithoutToken() throws Exception {
+        try (ServerFixture open = ServerFixture.start(PixelEncoder.withText(), folder.resolve("no-token"),
+                ServeConfig.defaults(folder.resolve("no-token-files")).withPort(0))) {
+            HttpResponse<byte[]> response = open.postWithToken("/v1/index",
+                    new ServerFixture.Form().file("sticker", png(0, 0)), "anything");
+            assertEquals(403, response.statusCode());
+            assertEquals("writes_disabled", open.json(response).get("error").asText());
+            assertEquals(0, open.index.size());
+        }
+    }
+
+    @Test
     void oversizedUploadGets413() throws Exception {
         try (ServerFixture small = ServerFixture.start(PixelEncoder.withText(), folder.resolve("small"),
                 ServeConfig.defaults(folder.resolve("small-files")).withPort(0).withLimits(64 << 10,
