@@ -258,6 +258,34 @@ class StickerServerTest {
             assertEquals("decode_failed", body.get("error").asText());
             assertTrue(body.get("detail").asText().contains("limit"), bomb + ": " + body.get("detail").asText());
         }
+
+        HttpResponse<byte[]> png = fixture.post("/v1/embed", new ServerFixture.Form().file("sticker",
+                pngDeclaring(100_000, 100_000)));
+        assertEquals(422, png.statusCode());
+        assertTrue(fixture.json(png).get("detail").asText().contains("limit"), fixture.json(png).toString());
+    }
+
+    /** Returns a 57-byte PNG whose header declares a {@code width x height} canvas, with one empty IDAT chunk. */
+    private static byte[] pngDeclaring(int width, int height) {
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 6).put((byte) 0).put((byte) 0).put((byte) 0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        chunk(out, "IHDR", header.array());
+        chunk(out, "IDAT", new byte[0]);
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(typeBytes);
+        out.writeBytes(data);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     @Test
