@@ -8,7 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code gse bench}: groups the benchmark subcommands. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure throughput; prints Markdown tables for docs/benchmarks.md.",
-        subcommands = {BenchDecodeCommand.class})
+        subcommands = {BenchDecodeCommand.class, BenchIndexCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Understands chat stickers by meaning: decode, embed, compare, evaluate, train, index and serve.",
-        subcommands = {InspectCommand.class, EvalCommand.class, SimilarityCommand.class, BenchCommand.class, DatasetsCommand.class,
+        subcommands = {InspectCommand.class, EvalCommand.class, SimilarityCommand.class, IndexCommand.class,
+                DedupeCommand.class, EvalRetrievalCommand.class, EvalEmotionCommand.class, DatasetsCommand.class,
+                BenchCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

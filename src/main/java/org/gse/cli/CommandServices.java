@@ -1,0 +1,45 @@
+package org.gse.cli;
+
+import java.util.Objects;
+import java.util.function.Function;
+import org.gse.decode.DecodeLimits;
+import org.gse.decode.StickerDecoder;
+import org.gse.model.EncoderFactory;
+
+/**
+ * The model opener and sticker decoder that commands use. Production code keeps the defaults; tests replace them
+ * with a deterministic encoder and a decoder for test images, and reset them afterwards.
+ */
+public final class CommandServices {
+
+    private static volatile EncoderFactory encoderFactory = EncoderFactory.NOT_AVAILABLE;
+    private static volatile Function<DecodeLimits, StickerDecoder> decoderFactory = StickerDecoder::withAllFormats;
+
+    private CommandServices() {}
+
+    /** Returns the factory that opens {@code --model} folders. */
+    public static EncoderFactory encoderFactory() {
+        return encoderFactory;
+    }
+
+    /** Returns a decoder with the given limits. */
+    public static StickerDecoder decoder(DecodeLimits limits) {
+        return decoderFactory.apply(limits);
+    }
+
+    /** Replaces the model opener, for the build that wires the real encoders and for tests. */
+    public static void setEncoderFactory(EncoderFactory factory) {
+        encoderFactory = Objects.requireNonNull(factory, "factory");
+    }
+
+    /** Replaces the decoder factory; tests use it to decode test images without the format decoders. */
+    public static void setDecoderFactory(Function<DecodeLimits, StickerDecoder> factory) {
+        decoderFactory = Objects.requireNonNull(factory, "factory");
+    }
+
+    /** Restores the defaults. */
+    public static void reset() {
+        encoderFactory = EncoderFactory.NOT_AVAILABLE;
+        decoderFactory = StickerDecoder::withAllFormats;
+    }
+}

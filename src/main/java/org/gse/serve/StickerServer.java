@@ -1,0 +1,102 @@
+package org.gse.serve;
+
+import java.io.IOException;
+import java.net.URI;
+import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.Slf4jRequestLogWriter;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server behind {@code gse serve}: Jetty 12 with core handlers (no servlets), chosen because it is
+ * maintained, small (four jars), parses multipart bodies with size limits, and stops gracefully, letting running
+ * requests finish while refusing new ones.
+ *
+ * <p>NOTE: Jetty's default URI compliance rejects ambiguous request paths (an encoded slash or backslash, a dot
+ * segment in encoded form, an empty segment) with a 400 before any handler runs, so those responses have an empty
+ * body instead of the API's JSON error. The API's own 400 and 404 cover every path that reaches it.
+ *
+ * <p>Access lines go to the SLF4J logger {@code org.eclipse.jetty.server.RequestLog} in the extended NCSA format,
+ * which has no request headers, so tokens are never logged.
+ */
+public final class StickerServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StickerServer.class);
+
+    /** Jetty threads that read requests and write responses; the decoding work runs on a separate bounded pool. */
+    private static final int MAX_HTTP_THREADS = 64;
+
+    private final Server server;
+    private final ApiHandler api;
+    private final ServeConfig config;
+    private final RouteMetrics metrics = new RouteMetrics();
+
+    public StickerServer(StickerService service, ServeConfig config) {
+        this.config = config;
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_HTTP_THREADS, 4);
+        threads.setName("gse-serve-http");
+        server = new Server(threads);
+
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(config.requestTimeout().toMillis());
+        server.addConnector(connector);
+
+        api = new ApiHandler(service, config, metrics);
+        server.setHandler(new GracefulHandler(api));
+        server.setStopTimeout(config.shutdownTimeout().toMillis());
+        server.setStopAtShutdown(false);
+        server.setRequestLog(new CustomRequestLog(new Slf4jRequestLogWriter(),
+                CustomRequestLog.EXTENDED_NCSA_FORMAT + " %{ms}T ms"));
+    }
+
+    /** Starts listening; {@link #uri()} then returns the bound address. */
+    public void start() throws Exception {
+        server.start();
+        log.info("Serving on {} with {}", uri(), config);
+    }
+
+    /** Returns the base address, with the port that was bound (useful with port 0). */
+    public URI uri() {
+        ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return URI.create("http://" + host + ":" + connector.getLocalPort());
+    }
+
+    RouteMetrics metrics() {
+        return metrics;
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    /**
+     * Stops gracefully: refuses new requests, waits up to the shutdown timeout for running ones, then stops the
+     * worker pool.
+     */
+    @Override
+    public void close() throws IOException {
+        if (server.isStopped()) {
+            return;
+        }
+        long start = System.nanoTime();
+        log.info("Stopping the server on {}; running requests get {} ms", uri(), config.shutdownTimeout().toMillis());
+        try {
+            server.stop();
+            api.shutdown(config.shutdownTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the server on " + uri(), e);
+        } catch (Exception e) {
+            throw new IOException("cannot stop the server on " + uri() + ": " + e.getMessage(), e);
+        }
+        log.info("Stopped the server in {} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+}
