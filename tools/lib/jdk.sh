@@ -1,4 +1,4 @@
-# Finds a JDK of version 25 or newer and exports JAVA_HOME to it. Sourced by ./gse, ./run-tests and .ci/run.
+# Finds a JDK of version 25 or newer and exports JAVA_HOME to it. Sourced by ./gse and ./run-tests (which .ci/run calls).
 #
 # Search order: $JAVA_HOME, the folders under /usr/lib/jvm (Debian and Temurin packages install there),
 # then the `java` on PATH. The first one whose major version is at least 25 wins.

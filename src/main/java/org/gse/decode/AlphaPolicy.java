@@ -3,7 +3,7 @@ package org.gse.decode;
 import java.util.Locale;
 
 /**
- * How a transparent sticker becomes the RGB image an encoder sees.
+ * How a transparent sticker becomes the RGB image that an encoder receives.
  *
  * <p>Text forms: {@code white} (the default), {@code black}, {@code #RRGGBB}, and {@code drop}.
  */

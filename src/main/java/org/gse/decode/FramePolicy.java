@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Which frames of an animated sticker the encoder sees. A still sticker always yields its one frame.
+ * Which frames of an animated sticker the encoder embeds. A still sticker always yields its one frame.
  *
  * <p>Policies have a stable text form, used on the command line, in model cards and in cache keys:
  * {@code first}, {@code middle} and {@code even:K}.
