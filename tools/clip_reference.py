@@ -370,8 +370,12 @@ def randomise(model, generator):
 
 
 def state_dict_of(model):
-    """The float32 state dict (plain tensors, HF key order, no buffers), contiguous and each in its own storage."""
-    return OrderedDict((k, v.detach().to(torch.float32).contiguous().clone()) for k, v in model.state_dict().items())
+    """The float32 state dict (plain tensors, HF key order, no buffers), contiguous and each in its own storage.
+    It keeps the `_metadata` attribute of Module.state_dict(), which torch.save pickles with a BUILD opcode."""
+    original = model.state_dict()
+    sd = OrderedDict((k, v.detach().to(torch.float32).contiguous().clone()) for k, v in original.items())
+    sd._metadata = getattr(original, "_metadata", OrderedDict())
+    return sd
 
 
 def with_position_ids(sd, config):
@@ -384,6 +388,7 @@ def with_position_ids(sd, config):
                 config["text_config"]["max_position_embeddings"]).expand((1, -1)).contiguous()
         if key == "vision_model.embeddings.position_embedding.weight":
             out["vision_model.embeddings.position_ids"] = torch.arange(value.shape[0]).expand((1, -1)).contiguous()
+    out._metadata = getattr(sd, "_metadata", OrderedDict())
     return out
 
 
@@ -591,8 +596,8 @@ def write_malicious(path):
                b".")  # STOP
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("malicious/data.pkl", payload)
-        z.writestr("malicious/version", "3\n")
+        for name, data in (("malicious/data.pkl", payload), ("malicious/version", b"3\n")):
+            z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
 
 
 def write_pickle_fixtures(folder):

@@ -54,9 +54,9 @@ public final class DjlClipModel implements AutoCloseable {
     public DjlClipModel(ClipWeights weights) {
         this.config = weights.config();
         this.manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        for (Map.Entry<String, long[]> entry : ClipKeys.expectedShapes(config).entrySet()) {
-            Tensor tensor = weights.get(entry.getKey());
-            NDArray array = manager.create(tensor.data(), new Shape(entry.getValue()));
+        for (Map.Entry<String, Tensor> entry : weights.tensors().entrySet()) {
+            Tensor tensor = entry.getValue();
+            NDArray array = manager.create(tensor.data(), new Shape(tensor.shape()));
             array.setName(entry.getKey());
             parameters.put(entry.getKey(), array);
         }
@@ -141,10 +141,10 @@ public final class DjlClipModel implements AutoCloseable {
         NDArray hidden;
         try (NDManager scope = outer.newSubManager()) {
             pixelValues.tempAttach(scope);
-            NDArray patches = own(Conv2d.conv2d(pixelValues, p(ClipKeys.VISION_PATCH_EMBEDDING), null,
+            NDArray patches = own(Conv2d.conv2d(pixelValues, p(ClipKeys.PATCH_EMBEDDING), null,
                     new Shape(v.patchSize(), v.patchSize())).singletonOrThrow(), scope); // [B, D, g, g]
             patches = patches.reshape(batch, d, v.numPatches()).transpose(0, 2, 1);          // [B, N, D]
-            NDArray cls = scope.zeros(new Shape(batch, 1, d)).add(p(ClipKeys.VISION_CLASS_EMBEDDING));
+            NDArray cls = scope.zeros(new Shape(batch, 1, d)).add(p(ClipKeys.CLASS_EMBEDDING));
             NDArray embeddings = NDArrays.concat(new NDList(cls, patches), 1)
                     .add(p(ClipKeys.VISION_POSITION_EMBEDDING));
             hidden = layerNorm(embeddings, ClipKeys.VISION_PRE_LAYERNORM, d, v.layerNormEps(), scope);
@@ -181,7 +181,7 @@ public final class DjlClipModel implements AutoCloseable {
         try (NDManager scope = outer.newSubManager()) {
             inputIds.tempAttach(scope);
             NDArray ids = inputIds.getDataType() == DataType.INT64 ? inputIds : inputIds.toType(DataType.INT64, false);
-            NDArray tokens = own(Embedding.embedding(ids, p(ClipKeys.TEXT_TOKEN_EMBEDDING), SparseFormat.DENSE)
+            NDArray tokens = own(Embedding.embedding(ids, p(ClipKeys.TOKEN_EMBEDDING), SparseFormat.DENSE)
                     .singletonOrThrow(), scope);
             NDArray positions = p(ClipKeys.TEXT_POSITION_EMBEDDING);
             if (length != t.maxPositionEmbeddings()) {

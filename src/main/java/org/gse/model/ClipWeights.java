@@ -7,20 +7,17 @@ import java.util.SplittableRandom;
 
 /**
  * A CLIP model's configuration and its float32 weights, keyed by Hugging Face checkpoint key (see
- * {@link ClipKeys}). The constructor checks that every parameter the configuration needs is present with the
- * right shape; extra keys (buffers such as {@code position_ids}) are ignored. A checkpoint without
- * {@code logit_scale} gets the configuration's initial value.
+ * {@link ClipKeys}): what the engines take. The constructor checks that every parameter the configuration needs
+ * is present with the right shape and keeps only those, in {@link ClipKeys#expected} order, plus
+ * {@code logit_scale} (the configuration's initial value when a vision-only checkpoint has none). Loading from
+ * disk is {@link ClipCheckpoint#load}; {@link #of} converts.
  */
 public record ClipWeights(ClipConfig config, Map<String, Tensor> tensors) {
 
     public ClipWeights {
-        Map<String, Tensor> copy = new LinkedHashMap<>(tensors);
-        if (!copy.containsKey(ClipKeys.LOGIT_SCALE)) {
-            copy.put(ClipKeys.LOGIT_SCALE,
-                    new Tensor(new long[0], new float[] {(float) config.logitScaleInitValue()}));
-        }
-        for (Map.Entry<String, long[]> expected : ClipKeys.expectedShapes(config).entrySet()) {
-            Tensor tensor = copy.get(expected.getKey());
+        Map<String, Tensor> ordered = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> expected : ClipKeys.expected(config).entrySet()) {
+            Tensor tensor = tensors.get(expected.getKey());
             if (tensor == null) {
                 throw new IllegalArgumentException("checkpoint has no tensor '" + expected.getKey()
                         + "', which this CLIP configuration needs; is it a Hugging Face CLIPModel checkpoint?");
@@ -31,8 +28,19 @@ public record ClipWeights(ClipConfig config, Map<String, Tensor> tensors) {
                 throw new IllegalArgumentException("tensor '" + expected.getKey() + "' has shape "
                         + Arrays.toString(shape) + " but config.json implies " + Arrays.toString(expected.getValue()));
             }
+            ordered.put(expected.getKey(), tensor);
         }
-        tensors = java.util.Collections.unmodifiableMap(copy);
+        if (!ordered.containsKey(ClipKeys.LOGIT_SCALE)) {
+            Tensor stored = tensors.get(ClipKeys.LOGIT_SCALE);
+            ordered.put(ClipKeys.LOGIT_SCALE, stored != null ? stored
+                    : new Tensor(new long[0], new float[] {(float) config.logitScaleInitValue()}));
+        }
+        tensors = java.util.Collections.unmodifiableMap(ordered);
+    }
+
+    /** Returns the weights of a loaded checkpoint. */
+    public static ClipWeights of(ClipCheckpoint checkpoint) {
+        return new ClipWeights(checkpoint.config(), checkpoint.weights());
     }
 
     /** Returns the tensor stored under {@code key}; throws when absent. */
@@ -57,7 +65,9 @@ public record ClipWeights(ClipConfig config, Map<String, Tensor> tensors) {
     public static ClipWeights random(ClipConfig config, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, long[]> entry : ClipKeys.expectedShapes(config).entrySet()) {
+        Map<String, long[]> shapes = new LinkedHashMap<>(ClipKeys.expected(config));
+        shapes.putIfAbsent(ClipKeys.LOGIT_SCALE, new long[0]);
+        for (Map.Entry<String, long[]> entry : shapes.entrySet()) {
             String key = entry.getKey();
             long[] shape = entry.getValue();
             float[] data = new float[Math.toIntExact(Tensor.elementCount(shape))];

@@ -112,8 +112,8 @@ public final class ClipOnnxExporter {
         g.metadata("gse.embeds_normalised", "false");
         String pixels = g.input(PIXEL_VALUES, OnnxGraph.FLOAT, "batch", v.numChannels(), v.imageSize(), v.imageSize());
 
-        Tensor patch = weights.get(ClipKeys.VISION_PATCH_EMBEDDING);
-        String patchWeight = g.floats(ClipKeys.VISION_PATCH_EMBEDDING, patch.data(), patch.shape());
+        Tensor patch = weights.get(ClipKeys.PATCH_EMBEDDING);
+        String patchWeight = g.floats(ClipKeys.PATCH_EMBEDDING, patch.data(), patch.shape());
         String conv = g.op("Conv", List.of(pixels, patchWeight),
                 attr("kernel_shape", new long[] {v.patchSize(), v.patchSize()}),
                 attr("strides", new long[] {v.patchSize(), v.patchSize()}));
@@ -122,7 +122,7 @@ public final class ClipOnnxExporter {
         String padded = g.op("Pad", List.of(patches, shape(0, 1, 0, 0, 0, 0)));
 
         float[] positions = weights.get(ClipKeys.VISION_POSITION_EMBEDDING).data().clone();
-        float[] cls = weights.get(ClipKeys.VISION_CLASS_EMBEDDING).data();
+        float[] cls = weights.get(ClipKeys.CLASS_EMBEDDING).data();
         for (int i = 0; i < d; i++) {
             positions[i] += cls[i];
         }
@@ -152,8 +152,8 @@ public final class ClipOnnxExporter {
         g.metadata("gse.embeds_normalised", "false");
         String ids = g.input(INPUT_IDS, OnnxGraph.INT64, "batch", length);
 
-        Tensor token = weights.get(ClipKeys.TEXT_TOKEN_EMBEDDING);
-        String tokens = g.op("Gather", List.of(g.floats(ClipKeys.TEXT_TOKEN_EMBEDDING, token.data(), token.shape()),
+        Tensor token = weights.get(ClipKeys.TOKEN_EMBEDDING);
+        String tokens = g.op("Gather", List.of(g.floats(ClipKeys.TOKEN_EMBEDDING, token.data(), token.shape()),
                 ids), attr("axis", 0L));
         Tensor position = weights.get(ClipKeys.TEXT_POSITION_EMBEDDING);
         String hidden = g.op("Add", List.of(tokens,

@@ -11,7 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Map;
-import org.gse.io.Npy;
+import org.gse.model.Npy;
 import org.gse.model.ClipKeys;
 import org.gse.model.ClipWeights;
 import org.gse.model.TinyClip;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.gse.decode.FramePolicy;
 import org.gse.djl.DjlClipModel;
-import org.gse.io.Npy;
+import org.gse.model.Npy;
 import org.gse.model.ClipWeights;
 import org.gse.model.Embedding;
 import org.gse.model.TinyClip;
