@@ -18,14 +18,20 @@ Outputs, under src/test/resources/clip/preprocess/:
   <image>.png                      the input images (RGBA or RGB), written by PIL without colour chunks
   <case>.npy                       expected pixel values, float32 (3, H, W)
   <case>_resized.npy               the uint8 (H, W, 3) image after step 1 (absent when do_resize is off)
-  <case>_cropped.npy               the uint8 (H, W, 3) image after step 2
+  <case>_cropped.npy               the uint8 (H, W, 3) image after step 2 (absent when equal to _resized)
   cases.json                       one entry per case: image, alpha policy, preprocessor config (null means
                                    none, i.e. the defaults), output shapes, Pillow version
+  resize_sweep.bin                 many small random resizes with every supported filter, Pillow's output
+                                   for each (format in write_sweep)
 
 Run: /usr/bin/python3 tools/make_preprocess_fixtures.py
+     /usr/bin/python3 tools/make_preprocess_fixtures.py --sweep-only N MAX_IN MAX_OUT SEED FILE
+       (a larger sweep outside the repository; ClipImageProcessorTest reads it when -Dgse.resizeSweep=FILE)
 """
 
 import json
+import struct
+import sys
 import math
 import pathlib
 
@@ -92,7 +98,7 @@ def image_rgb_300x200(rng):
     h, w = 200, 300
     yy, xx = np.mgrid[0:h, 0:w]
     arr = np.stack([xx * 255 // (w - 1), yy * 255 // (h - 1), (xx + yy) % 256], axis=-1)
-    arr = arr + rng.randint(-20, 21, size=arr.shape)
+    arr[20:70, 20:70] += rng.randint(-40, 41, size=(50, 50, 3))   # a noisy patch; the rest stays compressible
     arr[60:140, 100:110] = [255, 255, 255]   # a sharp bar, so the cubic kernel overshoots and clips
     arr[60:140, 110:120] = [0, 0, 0]
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
@@ -181,6 +187,41 @@ def preprocess(img, policy, config):
     return arr, resized, cropped
 
 
+# --- resize sweep --------------------------------------------------------------------------------------------
+
+SWEEP_FILTERS = [1, 2, 3, 4, 5]   # lanczos, bilinear, bicubic, box, hamming
+
+
+def sweep_image(rng, w, h):
+    kind = rng.randint(3)
+    if kind == 0:   # noise
+        return rng.randint(0, 256, size=(h, w, 3)).astype(np.uint8)
+    if kind == 1:   # black and white only: the cubic and lanczos lobes overshoot, so clipping is exercised
+        return (rng.randint(0, 2, size=(h, w, 3)) * 255).astype(np.uint8)
+    yy, xx = np.mgrid[0:h, 0:w]   # smooth ramps
+    arr = np.stack([xx * 255 // max(w - 1, 1), yy * 255 // max(h - 1, 1), (xx * 7 + yy * 13) % 256], -1)
+    return arr.astype(np.uint8)
+
+
+def write_sweep(path, count, max_in, max_out, seed):
+    """Binary, little-endian: b"PILRESZ1", int32 count, then per case int32 in_w, in_h, out_w, out_h, filter
+    (Pillow's number), in_w*in_h*3 input bytes and out_w*out_h*3 bytes of Pillow's output, both RGB row-major."""
+    rng = np.random.RandomState(seed)
+    with open(path, "wb") as f:
+        f.write(b"PILRESZ1")
+        f.write(struct.pack("<i", count))
+        for i in range(count):
+            in_w, in_h = rng.randint(1, max_in + 1, size=2)
+            out_w, out_h = rng.randint(1, max_out + 1, size=2)
+            resample = SWEEP_FILTERS[i % len(SWEEP_FILTERS)]
+            arr = sweep_image(rng, int(in_w), int(in_h))
+            out = np.asarray(Image.fromarray(arr, "RGB").resize((int(out_w), int(out_h)), resample=resample,
+                                                                 reducing_gap=None))
+            f.write(struct.pack("<5i", int(in_w), int(in_h), int(out_w), int(out_h), resample))
+            f.write(arr.tobytes())
+            f.write(np.ascontiguousarray(out).tobytes())
+
+
 # --- cases ----------------------------------------------------------------------------------------------------
 
 def small(extra=None, edge=64):
@@ -209,7 +250,7 @@ def main():
         ("rgb_300x200", "rgb_300x200", "white", small()),
         ("rgba_20x20_upscale", "rgba_20x20", "white", small()),
         ("rgba_20x20_drop_int_sizes", "rgba_20x20", "drop", {"size": 64, "crop_size": 64}),
-        ("rgb_90x9_extreme", "rgb_90x9", "white", small()),
+        ("rgb_90x9_extreme", "rgb_90x9", "white", small(edge=32)),
         ("rgba_20x20_pad", "rgba_20x20", "white", small({"do_resize": False})),
         ("rgb_100x30_crop_and_pad", "rgb_100x30", "white", small({"do_resize": False})),
         ("rgb_45x33_fixed_hw", "rgb_45x33", "white",
@@ -239,7 +280,8 @@ def main():
         np.save(OUT / f"{name}.npy", expected)
         if resized is not None:
             np.save(OUT / f"{name}_resized.npy", np.ascontiguousarray(resized))
-        np.save(OUT / f"{name}_cropped.npy", cropped)
+        if resized is None or not np.array_equal(resized, cropped):
+            np.save(OUT / f"{name}_cropped.npy", cropped)
         entries.append({"name": name, "image": f"{image_name}.png", "alpha": policy, "config": config,
                         "shape": list(expected.shape),
                         "resized_shape": None if resized is None else list(resized.shape)})
@@ -247,9 +289,14 @@ def main():
         json.dump({"pillow_version": PIL.__version__, "numpy_version": np.__version__, "cases": entries}, f,
                   indent=1)
         f.write("\n")
+    write_sweep(OUT / "resize_sweep.bin", count=150, max_in=20, max_out=28, seed=7)
     total = sum(p.stat().st_size for p in OUT.iterdir())
     print(f"{len(entries)} cases, {total / 1024:.0f} KiB, Pillow {PIL.__version__} -> {OUT}")
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 7 and sys.argv[1] == "--sweep-only":
+        n, max_in, max_out, seed = (int(v) for v in sys.argv[2:6])
+        write_sweep(sys.argv[6], n, max_in, max_out, seed)
+    else:
+        main()

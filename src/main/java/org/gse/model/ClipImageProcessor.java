@@ -9,7 +9,7 @@ import org.gse.decode.Frame;
 
 /**
  * Turns frames into CLIP pixel values exactly as Hugging Face's {@code CLIPImageProcessor} (the "slow", PIL based
- * one in {@code image_processing_clip.py}) does, so an encoder fed by it sees the numbers the Python model saw.
+ * one in {@code image_processing_clip.py}) does, so an encoder fed by it receives the numbers the Python model received.
  *
  * <p>Steps, each switched by its flag in {@link ClipImageProcessorConfig}, in Hugging Face's fixed order:
  *
@@ -55,7 +55,7 @@ public final class ClipImageProcessor {
         }
     }
 
-    /** A processor with the defaults (224 x 224, OpenAI CLIP statistics). */
+    /** Creates a processor with the defaults (224 x 224, OpenAI CLIP statistics). */
     public ClipImageProcessor(AlphaPolicy alphaPolicy) {
         this(ClipImageProcessorConfig.DEFAULT, alphaPolicy);
     }
@@ -120,7 +120,7 @@ public final class ClipImageProcessor {
     /** Returns the pixel values of a batch as a tensor of shape {@code (N, 3, H, W)}. */
     public Tensor pixelValues(List<Frame> frames) {
         if (frames.isEmpty()) {
-            throw new IllegalArgumentException("cannot preprocess an empty batch of frames");
+            throw new IllegalArgumentException("frames is empty; pass at least one frame");
         }
         int[] size = outputSize(frames.getFirst().width(), frames.getFirst().height());
         int plane = 3 * size[0] * size[1];

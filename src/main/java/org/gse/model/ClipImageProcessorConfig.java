@@ -351,7 +351,7 @@ public record ClipImageProcessorConfig(
         return new int[] {positiveInt(field + "[0]", node.get(0)), positiveInt(field + "[1]", node.get(1))};
     }
 
-    /** The keys whose value is not null, as Hugging Face's size-dict validation sees them. */
+    /** Returns the keys whose value is not null, the set that Hugging Face's size-dict validation checks. */
     private static Set<String> keys(JsonNode node) {
         Set<String> keys = new TreeSet<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {

@@ -6,7 +6,7 @@ import java.util.Locale;
  * Pillow's {@code Image.resize} for 8-bit RGB images, reproduced bit for bit: Hugging Face's CLIP image processor
  * resizes with PIL, so an encoder that must match it has to resample exactly as Pillow does.
  *
- * <p>Pillow (7 and later, checked against Debian's python3-pil 9.4.0, {@code src/libImaging/Resample.c}) resizes
+ * <p>Pillow ({@code src/libImaging/Resample.c}; verified against Debian's python3-pil 9.4.0 by the tests) resizes
  * with a separable convolution, the horizontal pass first, then the vertical one:
  *
  * <ol>
@@ -105,6 +105,8 @@ public final class PillowResize {
                 return 0.0;
             }
             double px = ax * Math.PI;
+            // NOTE: Pillow calls glibc's sin and cos; StrictMath (fdlibm) could differ in the last bit, which would
+            // move a fixed-point weight only at a rounding tie. The sweeps against Pillow 9.4.0 found no difference.
             // Pillow writes the window's constants as C floats; Java widens them the same way.
             return StrictMath.sin(px) / px * (0.54f + 0.46f * StrictMath.cos(px));
         }

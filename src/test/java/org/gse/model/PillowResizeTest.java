@@ -6,14 +6,79 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
+import org.gse.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Properties of the Pillow resampler; pixel parity with Pillow itself is in {@link ClipImageProcessorTest}. */
+/**
+ * The Pillow resampler: exact parity with Pillow on a sweep of random small resizes with every filter
+ * ({@code tools/make_preprocess_fixtures.py}), and properties that hold whatever the input. The CLIP-sized
+ * cases are in {@link ClipImageProcessorTest}.
+ */
 class PillowResizeTest {
+
+    @Test
+    void equalsPillowOnTheSweep() throws IOException {
+        checkSweep(TestData.resource("clip/preprocess/resize_sweep.bin"));
+        // A larger sweep made outside the repository with --sweep-only, when asked for.
+        String extra = System.getProperty("gse.resizeSweep");
+        if (extra != null && !extra.isBlank()) {
+            checkSweep(Path.of(extra));
+        }
+    }
+
+    private static void checkSweep(Path file) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] magic = new byte[8];
+        buffer.get(magic);
+        assertEquals("PILRESZ1", new String(magic, StandardCharsets.US_ASCII), file.toString());
+        int count = buffer.getInt();
+        int failedCases = 0;
+        long differing = 0;
+        long samples = 0;
+        int maxDiff = 0;
+        String firstFailure = null;
+        for (int i = 0; i < count; i++) {
+            int inW = buffer.getInt();
+            int inH = buffer.getInt();
+            int outW = buffer.getInt();
+            int outH = buffer.getInt();
+            PillowResize.Filter filter = PillowResize.Filter.fromPil(buffer.getInt());
+            byte[] input = new byte[inW * inH * 3];
+            buffer.get(input);
+            byte[] expected = new byte[outW * outH * 3];
+            buffer.get(expected);
+            byte[] actual = PillowResize.resize(new RgbImage(inW, inH, input), outW, outH, filter).rgb();
+            int caseDiffering = 0;
+            for (int j = 0; j < expected.length; j++) {
+                int diff = Math.abs((expected[j] & 0xFF) - (actual[j] & 0xFF));
+                caseDiffering += diff != 0 ? 1 : 0;
+                maxDiff = Math.max(maxDiff, diff);
+            }
+            samples += expected.length;
+            differing += caseDiffering;
+            if (caseDiffering > 0) {
+                failedCases++;
+                if (firstFailure == null) {
+                    firstFailure = String.format(Locale.ROOT, "case %d: %dx%d -> %dx%d %s, %d samples differ", i,
+                            inW, inH, outW, outH, filter, caseDiffering);
+                }
+            }
+        }
+        assertEquals(0, failedCases, String.format(Locale.ROOT,
+                "%s: %d of %d resizes differ from Pillow (%d of %d samples, max diff %d); first: %s", file,
+                failedCases, count, differing, samples, maxDiff, firstFailure));
+    }
 
     @ParameterizedTest
     @EnumSource(PillowResize.Filter.class)
