@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
 import org.gse.decode.AlphaPolicy;
 import org.gse.decode.DecodeException;
 import org.gse.decode.DecodeLimits;
@@ -73,22 +75,39 @@ final class StickerImages {
                 throw new IllegalArgumentException("sticker " + id + " is listed in the data but " + file
                         + " does not exist; check the stage's images folder");
             }
-            Sticker sticker;
-            try {
-                sticker = decoder.decode(file);
-            } catch (DecodeException e) {
-                LOG.error("Cannot decode {}: {}", file, e.getMessage());
-                throw new IllegalArgumentException("cannot decode sticker " + file + ": " + e.getMessage()
-                        + "; remove it from the data file or replace the image", e);
-            }
             List<Frame> kept = new ArrayList<>();
-            for (Frame frame : KEPT_FRAMES.select(sticker)) {
+            for (Frame frame : decode(decoder, file)) {
                 kept.add(shrink(frame, limit));
             }
             frames.put(id, List.copyOf(kept));
             loaded++;
         }
         LOG.info("Decoded {} stickers from {} in {} ms", loaded, folder, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Decodes one sticker and keeps {@code even:4} of its frames. Still images that the sticker decoder has no
+     * decoder for are read with ImageIO.
+     */
+    private static List<Frame> decode(StickerDecoder decoder, Path file) {
+        try {
+            Sticker sticker = decoder.decode(file);
+            return KEPT_FRAMES.select(sticker);
+        } catch (DecodeException e) {
+            // NOTE: builds without the per-format decoders (the decode package registers them as they land) fall
+            // back to ImageIO, which reads the first frame of PNG, GIF and JPEG files only.
+            try {
+                BufferedImage image = ImageIO.read(file.toFile());
+                if (image != null) {
+                    return List.of(Frame.of(image, 0));
+                }
+            } catch (IOException io) {
+                e.addSuppressed(io);
+            }
+            LOG.error("Cannot decode {}: {}", file, e.getMessage());
+            throw new IllegalArgumentException("cannot decode sticker " + file + ": " + e.getMessage()
+                    + "; remove it from the data file or replace the image", e);
+        }
     }
 
     boolean contains(String id) {

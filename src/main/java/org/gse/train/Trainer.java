@@ -746,7 +746,7 @@ public final class Trainer {
                 for (int i = 0; i < n; i++) {
                     for (int j = 0; j < n; j++) {
                         scores[i * n + j] = dot(image.get(withQueries.get(i)), text.get(texts.get(j)));
-                        labels[i * n + j] = i == j;
+                        labels[i * n + j] = data.queriesOf(withQueries.get(i)).contains(texts.get(j));
                     }
                 }
                 return new Validation(PairAuc.auc(scores, labels), scores, labels);
