@@ -73,7 +73,9 @@ final class AdamW implements AutoCloseable {
         JniUtils.setGradMode(false);
         double sum = 0;
         for (NDArray p : parameters.values()) {
-            try (NDArray g = p.getGradient()) {
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray g = p.getGradient();
+                g.attach(scope);
                 sum += g.square().sum().getFloat();
             }
         }
@@ -81,7 +83,9 @@ final class AdamW implements AutoCloseable {
         if (maxNorm > 0 && norm > maxNorm) {
             float factor = (float) (maxNorm / (norm + 1e-6));
             for (NDArray p : parameters.values()) {
-                try (NDArray g = p.getGradient()) {
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray g = p.getGradient();
+                    g.attach(scope);
                     g.muli(factor);
                 }
             }
@@ -89,7 +93,11 @@ final class AdamW implements AutoCloseable {
         return norm;
     }
 
-    /** Applies one update at {@code lr}, then zeroes the gradients. */
+    /**
+     * Applies one update at {@code lr}, then zeroes the gradients. Every temporary is attached to a scope closed
+     * after each parameter: operations whose receiver is a moment estimate would otherwise land in the
+     * optimizer's manager and live until it closes.
+     */
     void update(double lr) {
         JniUtils.setGradMode(false);
         step++;
@@ -98,17 +106,26 @@ final class AdamW implements AutoCloseable {
         float stepSize = (float) (lr / biasCorrection1);
         for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
             NDArray p = entry.getValue();
-            try (NDManager scope = manager.newSubManager(); NDArray g = p.getGradient()) {
-                g.tempAttach(scope);
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray g = p.getGradient();
+                g.attach(scope);
                 NDArray m = firstMoments.get(entry.getKey());
                 NDArray v = secondMoments.get(entry.getKey());
+
+                // Decoupled weight decay, then the moment estimates
                 if (weightDecay > 0 && decays(entry.getKey(), p)) {
                     p.muli((float) (1 - lr * weightDecay));
                 }
                 m.muli(BETA1).addi(g.mul(1 - BETA1));
                 v.muli(BETA2).addi(g.square().mul(1 - BETA2));
-                NDArray denominator = v.sqrt().div(sqrtBiasCorrection2).add(EPS);
-                p.subi(m.div(denominator).mul(stepSize));
+
+                // p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+                NDArray denominator = v.sqrt();
+                denominator.attach(scope);
+                denominator = denominator.div(sqrtBiasCorrection2).add(EPS);
+                NDArray change = m.div(denominator);
+                change.attach(scope);
+                p.subi(change.mul(stepSize));
                 g.subi(g);
             }
         }

@@ -129,6 +129,11 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
         }
     }
 
+    /** Returns this configuration with another output folder (the command line's {@code --out}). */
+    public TrainConfig withOutput(Path folder) {
+        return new TrainConfig(base, seed, folder, validationFraction, test, logEvery, stages, source);
+    }
+
     /** Reads a YAML or JSON file (JSON is valid YAML). */
     public static TrainConfig read(Path file) throws IOException {
         String text;

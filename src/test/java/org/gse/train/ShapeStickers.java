@@ -16,7 +16,7 @@ import javax.imageio.ImageIO;
  * Generated training data: transparent PNG stickers of three shape classes (red circle, green square, blue
  * triangle) at jittered positions and sizes, a StickerQueries file and a Triple-S pair file.
  */
-final class ShapeStickers {
+public final class ShapeStickers {
 
     static final String[] CLASSES = {"red circle", "green square", "blue triangle"};
     private static final Color[] COLOURS = {new Color(220, 30, 30), new Color(30, 180, 40), new Color(30, 60, 220)};
@@ -24,7 +24,7 @@ final class ShapeStickers {
     private ShapeStickers() {}
 
     /** Writes {@code perClass} stickers of each class into {@code folder/images}, plus queries.csv and pairs.csv. */
-    static void write(Path folder, int perClass, long seed) throws IOException {
+    public static void write(Path folder, int perClass, long seed) throws IOException {
         Path images = Files.createDirectories(folder.resolve("images"));
         SplittableRandom random = new SplittableRandom(seed);
         List<String> ids = new ArrayList<>();
