@@ -40,7 +40,7 @@ public final class ContrastiveLoss {
         NDArray logitsPerImage = image.matMul(text.transpose()).mul(scale);      // (B, B)
         NDArray logitsPerText = logitsPerImage.transpose();                      // (B, B)
 
-        // 2. Labels are the diagonal; 3. the mean of the two cross-entropies
+        // 2. Labels are the diagonal, and 3. the loss is the mean of the two cross-entropies
         return crossEntropyDiagonal(logitsPerImage).add(crossEntropyDiagonal(logitsPerText)).div(2);
     }
 

@@ -20,7 +20,7 @@ import org.gse.model.Tensor;
  * <p>No random generator state is stored because none is carried between steps: data order and augmentation are
  * drawn from generators seeded by (seed, stage, epoch, position) alone, so the position is the RNG state.
  *
- * @param configSha256 SHA-256 of the configuration text; resuming with a changed configuration is refused
+ * @param configSha256 SHA-256 of the configuration text, so that a resume with a changed configuration is rejected
  * @param stage index of the stage to run next
  * @param epoch epoch to run next within that stage
  * @param microBatch micro-batch to run next within that epoch (non-zero after an interrupt)

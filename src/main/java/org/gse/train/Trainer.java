@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * <p>A run, in steps:
  * <ol>
  *   <li>Load the base weights (or random weights of an inline architecture), tokenizer and preprocessing.</li>
- *   <li>Read every stage's data, refuse test stickers, and split the stickers into training and validation by a
+ *   <li>Read every stage's data, reject test stickers, and split the stickers into training and validation by a
  *       seeded hash of the sticker id, the same split for every stage.</li>
  *   <li>Per stage: choose the trainable parameters; in {@code head} mode cache the frozen backbone's pooled
  *       features; then per epoch: a seeded order, micro-batches with accumulation, AdamW with warm-up and cosine
@@ -498,7 +498,7 @@ public final class Trainer {
                         return next;
                     }
                     if (stopAfterEpochs >= 0 && epochsThisRun >= stopAfterEpochs) {
-                        LOG.info("Stopping after {} epochs as asked; checkpoint in {}", epochsThisRun,
+                        LOG.info("Stopping after {} epochs as requested; checkpoint in {}", epochsThisRun,
                                 checkpointFolder);
                         return null;
                     }

@@ -134,7 +134,7 @@ class TrainerTest {
         assertTrue(stopped.interrupted(), "the first run stopped early");
         assertTrue(Files.exists(stopped.checkpoint().resolve("state.safetensors")));
         assertThrows(IllegalArgumentException.class, () -> new Trainer(config, null).run(false),
-                "a fresh start over an existing checkpoint is refused");
+                "a fresh start over an existing checkpoint is rejected");
 
         Trainer.Result resumed = new Trainer(config, null).run(true);
         Map<String, Tensor> actual = Safetensors.read(resumed.bundle().resolve("model.safetensors"));
