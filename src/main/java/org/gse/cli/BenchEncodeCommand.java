@@ -27,7 +27,6 @@ import org.gse.decode.FramePolicy;
 import org.gse.djl.DjlClipModel;
 import org.gse.engine.Models;
 import org.gse.io.AtomicFiles;
-import org.gse.model.ClipCheckpoint;
 import org.gse.model.ClipConfig;
 import org.gse.model.ClipEncoderBase;
 import org.gse.model.ClipVisionConfig;
@@ -113,7 +112,7 @@ public final class BenchEncodeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "machine: %s, %d processors, load average %.2f; %d threads per engine%n",
                 cpuModel(), Runtime.getRuntime().availableProcessors(), loadAverage(), threads);
 
-        ClipWeights weights = ClipWeights.of(ClipCheckpoint.load(model));
+        ClipWeights weights = Models.loadWeights(model);
         ClipConfig config = weights.config();
         double flops = visionFlops(config.visionConfig(), config.projectionDim());
         report.put("vision_gflop_per_image", flops / 1e9);

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.gse.engine.Models;
-import org.gse.model.ClipCheckpoint;
 import org.gse.model.ClipWeights;
 import org.gse.onnx.ClipOnnxExporter;
 import org.slf4j.Logger;
@@ -49,7 +48,7 @@ public final class ExportOnnxCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ClipOnnxExporter.Precision p = ClipOnnxExporter.Precision.valueOf(precision.trim().toUpperCase(Locale.ROOT));
         String id = Models.modelId(model);
-        ClipWeights weights = ClipWeights.of(ClipCheckpoint.load(model));
+        ClipWeights weights = Models.loadWeights(model);
         if (textOut != null && !weights.config().hasText()) {
             throw new IllegalArgumentException(model + " has no text tower; drop --text");
         }

@@ -168,7 +168,7 @@ public final class Models {
                 throw new IllegalArgumentException("--precision " + options.precision().id()
                         + " is available with the onnxruntime engine only");
             }
-            ClipWeights weights = ClipWeights.of(ClipCheckpoint.load(model));
+            ClipWeights weights = loadWeights(model);
             return new DjlClipEncoder(new DjlClipModel(weights), id, preprocessor(home, weights.config(), options),
                     tokenizer(home, weights.config()), options.framePolicy(), options.batchSize());
         }
@@ -196,7 +196,7 @@ public final class Models {
         }
         long start = System.nanoTime();
         log.info("Exporting {} to ONNX ({}) in {} (first use of this model)", model, precision.id(), folder);
-        ClipWeights weights = ClipWeights.of(ClipCheckpoint.load(model));
+        ClipWeights weights = loadWeights(model);
         ClipOnnxExporter.exportVision(weights, precision, vision, id);
         if (weights.config().hasText()) {
             ClipOnnxExporter.exportText(weights, precision, text, id);
@@ -204,6 +204,16 @@ public final class Models {
         ClipConfigJson.write(weights.config(), sidecar);
         log.info("Exported in {} s", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
         return new Exported(vision, weights.config().hasText() ? text : null, weights.config());
+    }
+
+    /**
+     * Loads a checkpoint's weights; a single weights file takes its architecture from a {@code config.json} beside
+     * it when there is one (else {@link ClipCheckpoint} infers it from the shapes).
+     */
+    public static ClipWeights loadWeights(Path model) throws IOException {
+        Path sibling = model.toAbsolutePath().resolveSibling("config.json");
+        boolean useSibling = Files.isRegularFile(model) && Files.isRegularFile(sibling);
+        return ClipWeights.of(ClipCheckpoint.load(model, useSibling ? sibling : null));
     }
 
     private static ClipEncoderBase openOnnxFile(Path file, Options options) throws IOException {
