@@ -83,22 +83,55 @@ public final class Models {
         }
     }
 
+    /** Numeric format of the ONNX Runtime vision graph. */
+    public enum PrecisionChoice {
+        /** float32: the reference numbers. */
+        FP32,
+        /** Dynamic int8 quantisation of the transformer's linear layers, without a check. */
+        INT8,
+        /**
+         * int8 for the vision tower when, on this model, its embeddings of {@link #VALIDATION_IMAGES} synthetic
+         * images all have a cosine of at least {@link #AUTO_MIN_COSINE} to the float32 ones; float32 otherwise. The
+         * decision is made once per model and cached beside the export; the text tower stays float32.
+         */
+        AUTO;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static PrecisionChoice parse(String text) {
+            try {
+                return valueOf(text.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown precision '" + text + "'; expected fp32, int8 or auto",
+                        e);
+            }
+        }
+    }
+
+    /** The embedding tolerance that {@link PrecisionChoice#AUTO} requires of int8: minimum cosine to float32. */
+    public static final double AUTO_MIN_COSINE = 0.995;
+
+    /** Number of synthetic images the {@link PrecisionChoice#AUTO} check embeds. */
+    public static final int VALIDATION_IMAGES = 24;
+
     /**
      * How to open a model.
      *
      * @param engine the inference engine
-     * @param precision float32, or int8 dynamic quantisation (ONNX Runtime only)
+     * @param precision fp32, int8 or auto (ONNX Runtime only; DJL is always float32)
      * @param framePolicy frames of animated stickers that are embedded and averaged
      * @param alphaPolicy how transparency is flattened before preprocessing
      * @param batchSize images per forward pass
      * @param threads intra-op threads of the engine (0: available processors)
      * @param cacheDir the gse cache root ({@code onnx/} and {@code embeddings/} live under it)
      */
-    public record Options(Engine engine, Precision precision, FramePolicy framePolicy, AlphaPolicy alphaPolicy,
+    public record Options(Engine engine, PrecisionChoice precision, FramePolicy framePolicy, AlphaPolicy alphaPolicy,
             int batchSize, int threads, Path cacheDir) {
 
         public static Options defaults() {
-            return new Options(Engine.ONNXRUNTIME, Precision.FP32, FramePolicy.DEFAULT, AlphaPolicy.WHITE, 16, 0,
+            return new Options(Engine.ONNXRUNTIME, PrecisionChoice.AUTO, FramePolicy.DEFAULT, AlphaPolicy.WHITE, 16, 0,
                     defaultCacheDir());
         }
 
@@ -106,7 +139,7 @@ public final class Models {
             return new Options(value, precision, framePolicy, alphaPolicy, batchSize, threads, cacheDir);
         }
 
-        public Options withPrecision(Precision value) {
+        public Options withPrecision(PrecisionChoice value) {
             return new Options(engine, value, framePolicy, alphaPolicy, batchSize, threads, cacheDir);
         }
 
@@ -164,16 +197,92 @@ public final class Models {
         String id = modelId(model);
         Path home = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
         if (options.engine() == Engine.DJL) {
-            if (options.precision() != Precision.FP32) {
-                throw new IllegalArgumentException("--precision " + options.precision().id()
-                        + " is available with the onnxruntime engine only");
+            if (options.precision() == PrecisionChoice.INT8) {
+                throw new IllegalArgumentException("--precision int8 is available with the onnxruntime engine only");
             }
             ClipWeights weights = loadWeights(model);
             return new DjlClipEncoder(new DjlClipModel(weights), id, preprocessor(home, weights.config(), options),
                     tokenizer(home, weights.config()), options.framePolicy(), options.batchSize());
         }
-        Exported exported = export(model, id, options.precision(), options.cacheDir());
-        return onnxEncoder(exported.vision(), exported.text(), exported.config(), id, home, options);
+        Exported fp32 = export(model, id, Precision.FP32, options.cacheDir());
+        boolean int8 = switch (options.precision()) {
+            case FP32 -> false;
+            case INT8 -> true;
+            case AUTO -> int8Agrees(model, id, fp32, options);
+        };
+        Path vision = int8 ? export(model, id, Precision.INT8, options.cacheDir()).vision() : fp32.vision();
+        OnnxClipEncoder encoder = onnxEncoder(vision, fp32.text(), fp32.config(), id, home, options);
+        encoder.setPrecisionLabel(int8 ? "int8" : "fp32");
+        return encoder;
+    }
+
+    /**
+     * Decides {@link PrecisionChoice#AUTO} for a model: exports the int8 graph and compares its embeddings of
+     * synthetic images with float32's. The outcome is cached in {@code <cache>/onnx/<id>-v<N>-auto.json}.
+     */
+    static boolean int8Agrees(Path model, String id, Exported fp32, Options options) throws IOException {
+        Path decisionFile = options.cacheDir().resolve("onnx").resolve(id + "-v" + EXPORT_FORMAT + "-auto.json");
+        ObjectMapper json = new ObjectMapper();
+        if (Files.isRegularFile(decisionFile)) {
+            return json.readTree(decisionFile.toFile()).path("int8").asBoolean(false);
+        }
+        Exported int8 = export(model, id, Precision.INT8, options.cacheDir());
+        int size = fp32.config().visionConfig().imageSize();
+        float[] pixels = validationPixels(size, VALIDATION_IMAGES);
+        double minCosine = 1;
+        try (OnnxClipEncoder exact = onnxEncoder(fp32.vision(), null, fp32.config(), id, null, options);
+                OnnxClipEncoder quantised = onnxEncoder(int8.vision(), null, fp32.config(), id, null, options)) {
+            var a = exact.embedPixels(pixels, VALIDATION_IMAGES);
+            var b = quantised.embedPixels(pixels, VALIDATION_IMAGES);
+            for (int i = 0; i < a.size(); i++) {
+                minCosine = Math.min(minCosine, a.get(i).cosine(b.get(i)));
+            }
+        }
+        boolean accepted = minCosine >= AUTO_MIN_COSINE;
+        log.info("int8 vision graph of model {}: min cosine to fp32 {} over {} synthetic images; {}", id,
+                String.format(Locale.ROOT, "%.5f", minCosine), VALIDATION_IMAGES,
+                accepted ? "using int8" : "below " + AUTO_MIN_COSINE + ", using fp32");
+        var node = json.createObjectNode();
+        node.put("int8", accepted);
+        node.put("min_cosine", minCosine);
+        node.put("threshold", AUTO_MIN_COSINE);
+        node.put("images", VALIDATION_IMAGES);
+        org.gse.io.AtomicFiles.write(decisionFile, json.writeValueAsBytes(node));
+        return accepted;
+    }
+
+    /**
+     * Returns {@code count} synthetic CLIP-normalised images of {@code size x size} in CHW order: colour gradients,
+     * checkerboards of several cell sizes, discs on a background and uniform noise, so that the int8 check sees
+     * smooth regions, edges and texture.
+     */
+    static float[] validationPixels(int size, int count) {
+        float[] mean = {0.48145466f, 0.4578275f, 0.40821073f};
+        float[] std = {0.26862954f, 0.26130258f, 0.27577711f};
+        java.util.SplittableRandom random = new java.util.SplittableRandom(20240601);
+        int plane = size * size;
+        float[] out = new float[count * 3 * plane];
+        for (int k = 0; k < count; k++) {
+            double[] colour = {random.nextDouble(), random.nextDouble(), random.nextDouble()};
+            int cell = 2 + random.nextInt(Math.max(1, size / 4));
+            double cx = size * random.nextDouble();
+            double cy = size * random.nextDouble();
+            double radius = size * (0.15 + 0.3 * random.nextDouble());
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    for (int c = 0; c < 3; c++) {
+                        double value = switch (k % 4) {
+                            case 0 -> colour[c] * x / size + (1 - colour[c]) * y / size;
+                            case 1 -> ((x / cell + y / cell) % 2 == 0) ? colour[c] : 1 - colour[c];
+                            case 2 -> Math.hypot(x - cx, y - cy) < radius ? colour[c] : 1.0 - 0.5 * colour[c];
+                            default -> random.nextDouble();
+                        };
+                        out[k * 3 * plane + c * plane + y * size + x] = (float) ((value - mean[c]) / std[c]);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Paths of a cached export. */
@@ -229,14 +338,18 @@ public final class Models {
         if (text != null && !config.hasText()) {
             text = null;
         }
+        if (options.precision() == PrecisionChoice.INT8) {
+            log.warn("--precision int8 does not apply to an .onnx file, which runs as it is");
+        }
         return onnxEncoder(file, text, config, id, home, options);
     }
 
-    private static ClipEncoderBase onnxEncoder(Path vision, Path text, ClipConfig config, String id, Path home,
+    private static OnnxClipEncoder onnxEncoder(Path vision, Path text, ClipConfig config, String id, Path home,
             Options options) throws IOException {
         try {
             return new OnnxClipEncoder(vision, text, config, id, preprocessor(home, config, options),
-                    text == null ? null : tokenizer(home, config), options.framePolicy(), options.batchSize(),
+                    text == null ? null : tokenizer(home, config), options.framePolicy(),
+                    Math.max(options.batchSize(), 1),
                     OnnxClipEncoder.Settings.defaults().withThreads(options.effectiveThreads()));
         } catch (OrtException e) {
             throw new IOException("ONNX Runtime cannot load " + vision + ": " + e.getMessage(), e);

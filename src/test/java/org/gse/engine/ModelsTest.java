@@ -22,7 +22,8 @@ class ModelsTest {
     Path cache;
 
     Models.Options options() {
-        return Models.Options.defaults().withCacheDir(cache).withThreads(1).withBatchSize(4);
+        return Models.Options.defaults().withCacheDir(cache).withThreads(1).withBatchSize(4)
+                .withPrecision(Models.PrecisionChoice.FP32);
     }
 
     @Test
@@ -69,7 +70,7 @@ class ModelsTest {
             assertTrue(diff <= 1e-4, "max |diff| " + diff);
         }
         assertThrows(IllegalArgumentException.class, () -> Models.open(TinyClip.dir(),
-                options().withEngine(Models.Engine.DJL).withPrecision(ClipOnnxExporter.Precision.INT8)));
+                options().withEngine(Models.Engine.DJL).withPrecision(Models.PrecisionChoice.INT8)));
     }
 
     @Test
@@ -84,6 +85,26 @@ class ModelsTest {
             assertFalse(encoder.hasTextTower());
             assertTrue(TinyClip.maxAbsDiff(expected, TinyClip.flatten(encoder.imageFeatures(pixels, 3))) <= 1e-4);
             assertThrows(UnsupportedOperationException.class, () -> encoder.embedText(List.of("a cat")));
+        }
+    }
+
+    @Test
+    void autoPrecisionDecidesOnceAndRecordsTheDecision() throws Exception {
+        Models.Options auto = options().withPrecision(Models.PrecisionChoice.AUTO);
+        String label;
+        try (ClipEncoderBase encoder = Models.open(TinyClip.dir(), auto)) {
+            label = encoder.precision();
+        }
+        Path decision;
+        try (var files = Files.list(cache.resolve("onnx"))) {
+            decision = files.filter(p -> p.toString().endsWith("-auto.json")).findFirst().orElseThrow();
+        }
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(decision.toFile());
+        assertEquals(node.get("min_cosine").asDouble() >= Models.AUTO_MIN_COSINE, node.get("int8").asBoolean());
+        assertEquals(node.get("int8").asBoolean() ? "int8" : "fp32", label);
+        try (ClipEncoderBase again = Models.open(TinyClip.dir(), auto)) {
+            assertEquals(label, again.precision(), "the cached decision is reused");
+            assertTrue(again.hasTextTower() || !Files.exists(TinyClip.dir().resolve("tokenizer.json")));
         }
     }
 
