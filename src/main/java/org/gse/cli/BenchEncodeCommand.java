@@ -284,7 +284,13 @@ public final class BenchEncodeCommand implements Callable<Integer> {
     private static double median(List<Double> values) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int n = sorted.length;
-        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        if (n == 0) {
+            return Double.NaN;
+        }
+        if (n % 2 == 1) {
+            return sorted[n / 2];
+        }
+        return (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** Something that computes unnormalised image features. */
@@ -430,7 +436,7 @@ public final class BenchEncodeCommand implements Callable<Integer> {
         return values;
     }
 
-    /** The repository: {@code -Dgse.repo}, else the folder above {@code target/gse.jar}, else the working folder. */
+    /** Finds the repository: {@code -Dgse.repo}, else the folder above {@code target/gse.jar}, else the working folder. */
     static Path repoRoot() {
         String property = System.getProperty("gse.repo");
         if (property != null) {

@@ -253,7 +253,7 @@ public final class Models {
 
     /**
      * Returns {@code count} synthetic CLIP-normalised images of {@code size x size} in CHW order: colour gradients,
-     * checkerboards of several cell sizes, discs on a background and uniform noise, so that the int8 check sees
+     * checkerboards of several cell sizes, discs on a background and uniform noise, so that the int8 check covers
      * smooth regions, edges and texture.
      */
     static float[] validationPixels(int size, int count) {
@@ -381,7 +381,7 @@ public final class Models {
         }
     }
 
-    /** Returns the folder's image preprocessing, sized to the model when the folder does not say. */
+    /** Returns the folder's image preprocessing, sized to the model when the folder has no preprocessor_config.json. */
     static PixelPreprocessor preprocessor(Path home, ClipConfig config, Options options) throws IOException {
         int size = config.visionConfig().imageSize();
         ClipImageProcessorConfig pc = home != null ? ClipImageProcessorConfig.load(home)
