@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Understands chat stickers by meaning: decode, embed, compare, evaluate, train, index and serve.",
-        subcommands = {InspectCommand.class, TrainCommand.class, ModelCommand.class, BenchCommand.class,
+        subcommands = {InspectCommand.class, EmbedCommand.class, ExportOnnxCommand.class, TrainCommand.class,
+                ModelCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

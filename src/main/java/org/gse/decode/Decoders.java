@@ -12,6 +12,10 @@ final class Decoders {
     static Map<StickerFormat, FormatDecoder> all() {
         Map<StickerFormat, FormatDecoder> decoders = new EnumMap<>(StickerFormat.class);
         // Each format's decoder registers here as it lands.
+        decoders.put(StickerFormat.PNG, new PngDecoder());
+        decoders.put(StickerFormat.APNG, new ApngDecoder());
+        decoders.put(StickerFormat.JPEG, new JpegDecoder());
+        decoders.put(StickerFormat.GIF, new GifDecoder());
         return decoders;
     }
 }

@@ -41,6 +41,11 @@ public abstract class ClipEncoderBase implements Encoder {
     /** Returns the name of the engine, for logs and {@code model.json}. */
     public abstract String engine();
 
+    /** Returns the numeric format of the vision tower ({@code fp32} or {@code int8}). */
+    public String precision() {
+        return "fp32";
+    }
+
     public ClipConfig config() {
         return config;
     }

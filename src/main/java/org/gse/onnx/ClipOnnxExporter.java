@@ -32,7 +32,7 @@ import org.gse.model.Tensor;
  * weights are stored transposed ({@code [in, out]}) under {@code <checkpoint key>.T}; the attention scale
  * {@code head_dim^-0.5} is folded into the query projection (exact when head_dim is a power of 4, as 64 is).
  * The class token is added through a zero row padded in front of the patches plus a position table whose row 0
- * already holds {@code class_embedding}.
+ * already contains {@code class_embedding}.
  */
 public final class ClipOnnxExporter {
 
@@ -266,7 +266,7 @@ public final class ClipOnnxExporter {
         return g.op("Add", List.of(product, g.floats(ClipKeys.bias(module) + (scale == 1f ? "" : ".scaled"), bias, out)));
     }
 
-    /** The projection heads stay float32 in every variant: they are small and set the embedding directly. */
+    /** Adds a projection head, float32 in every variant because it is small and sets the embedding directly. */
     private String projection(String x, String key, String outputName) {
         Tensor w = weights.get(key);
         int out = (int) w.shape()[0];
@@ -281,9 +281,8 @@ public final class ClipOnnxExporter {
      * into a single DynamicQuantizeMatMul kernel.
      *
      * <p>Only layers whose output width is a multiple of 16 are quantised (every real CLIP width is): ONNX Runtime
-     * 1.22 to 1.24 return wrong values from MatMulInteger (u8 x s8) on CPUs with AVX-512 VNNI / AMX-INT8 when the
-     * width is not, for example 20, 24 or 760 columns (seen on this project's Xeon machines; compare
-     * microsoft/onnxruntime issue 26324). Narrower layers stay float32.
+     * 1.22 to 1.24 return wrong values from MatMulInteger (u8 x s8) on this project's Xeon machines (AVX-512 VNNI,
+     * AMX-INT8) when the width is not, for example 20, 24 or 760 columns. Such layers stay float32.
      */
     String quantisedMatMul(String x, String name, float[] w, int in, int out) {
         float[] scales = new float[out];

@@ -36,13 +36,18 @@ public final class OnnxClipEncoder extends ClipEncoderBase {
     private final String textInput;
     private final String textOutput;
     private final int imageSize;
+    private volatile String precisionLabel = "fp32";
 
     /** Session settings. */
     public record Settings(int intraOpThreads, OrtSession.SessionOptions.OptLevel optLevel, boolean spinning) {
-        /** intra-op threads = available processors, every graph optimisation, spinning worker threads. */
+        /**
+         * intra-op threads = available processors, every graph optimisation, and worker threads that sleep instead
+         * of spinning between operators: spinning wins a few percent on an idle machine but loses several times
+         * over when decoding threads or other processes share the cores (measured in docs/benchmarks.md).
+         */
         public static Settings defaults() {
             return new Settings(Runtime.getRuntime().availableProcessors(),
-                    OrtSession.SessionOptions.OptLevel.ALL_OPT, true);
+                    OrtSession.SessionOptions.OptLevel.ALL_OPT, false);
         }
 
         public Settings withThreads(int threads) {
@@ -156,6 +161,16 @@ public final class OnnxClipEncoder extends ClipEncoderBase {
     @Override
     public String engine() {
         return "onnxruntime";
+    }
+
+    @Override
+    public String precision() {
+        return precisionLabel;
+    }
+
+    /** Records the numeric format of the vision graph (for {@code model.json} and cache keys). */
+    public void setPrecisionLabel(String label) {
+        this.precisionLabel = label;
     }
 
     @Override

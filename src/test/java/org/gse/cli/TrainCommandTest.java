@@ -22,8 +22,12 @@ class TrainCommandTest {
 
     @BeforeAll
     static void setUp() throws Exception {
+        // One PyTorch thread: multi-threaded CPU kernels here do not repeat bit for bit, and AdamW turns those
+        // last-bit differences into steps of the learning rate's size. One thread is also faster on a tiny model.
         System.setProperty("ai.djl.pytorch.num_threads", "1");
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
         ShapeStickers.write(folder, 4, 8);
         String json = """
                 {"base": {"tokenizer": "%s",
