@@ -68,7 +68,11 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
         }
     }
 
-    /** Which parameters a stage updates. */
+    /**
+     * Which parameters a stage updates. {@code HEAD} trains the linear projections on cached backbone features.
+     * NOTE: the head is linear, not an MLP, because the bundle must stay a Hugging Face CLIP checkpoint that the
+     * ONNX export and every loader read; an MLP head would need weights those loaders do not know.
+     */
     public enum Mode { HEAD, LAST_BLOCKS, ALL }
 
     /** The loss of an image-image stage. */

@@ -104,6 +104,10 @@ public final class Trainer {
     private final CountDownLatch finished = new CountDownLatch(1);
     /** Test hook: stop (with a checkpoint) after this many epochs in this run; negative = never. */
     private int stopAfterEpochs = -1;
+    /** When this run started, so checkpoints carry the training time of all runs of the job. */
+    private long runStartNanos;
+    /** Training time of the earlier runs that the checkpoint records. */
+    private double earlierSeconds;
 
     public Trainer(TrainConfig config, Listener listener) {
         this.config = config;
@@ -145,7 +149,7 @@ public final class Trainer {
     }
 
     private Result runStages(boolean resume) throws IOException {
-        long startNanos = System.nanoTime();
+        runStartNanos = System.nanoTime();
         String configHash = configHash();
 
         // 1. Checkpoint or fresh start
@@ -159,6 +163,7 @@ public final class Trainer {
                 throw new IllegalArgumentException("--resume: the configuration changed since the checkpoint in "
                         + checkpointFolder + " was written; restore it, or delete the checkpoint and start over");
             }
+            earlierSeconds = state.elapsedSeconds();
             LOG.info("Resuming from {}: stage {}, epoch {}, micro-batch {}", checkpointFolder, state.stage() + 1,
                     state.epoch() + 1, state.microBatch());
         } else {
@@ -218,7 +223,7 @@ public final class Trainer {
             }
             Validation finalValidation = session.validate(calibration, images.get(calibration.stage().images()));
             double[] threshold = PairAuc.bestThreshold(finalValidation.scores(), finalValidation.labels());
-            double seconds = state.elapsedSeconds() + (System.nanoTime() - startNanos) / 1e9;
+            double seconds = elapsed();
             ObjectNode card = card(base, data, state.stages(), finalValidation, threshold, seconds);
             ObjectNode gse = JSON.createObjectNode().put("frame_policy", "middle").put("alpha_policy", "white");
             ModelBundle.write(config.output(), model.config(), model.toTensors(), base.preprocessor(),
@@ -445,7 +450,7 @@ public final class Trainer {
                             LOG.warn("Stop requested: saving a checkpoint at {} epoch {} micro-batch {}", label,
                                     epoch + 1, last);
                             new TrainCheckpoint(state.configSha256(), s, epoch, last, optimizer.step(), bestAuc,
-                                    bestEpoch, badEpochs, state.elapsedSeconds(), state.stages(), history)
+                                    bestEpoch, badEpochs, elapsed(), state.stages(), history)
                                     .save(checkpointFolder, tensors(optimizer, best));
                             return null;
                         }
@@ -486,11 +491,11 @@ public final class Trainer {
                         ArrayNode stages = state.stages().deepCopy();
                         stages.add(stageSummary(data, epoch + 1, bestEpoch, bestAuc, history));
                         next = new TrainCheckpoint(state.configSha256(), s + 1, 0, 0, 0, Double.NaN, -1, 0,
-                                state.elapsedSeconds(), stages, JSON.createArrayNode());
+                                elapsed(), stages, JSON.createArrayNode());
                         next.save(checkpointFolder, new TrainCheckpoint.Tensors(model.toTensors(), Map.of(), Map.of()));
                     } else {
                         next = new TrainCheckpoint(state.configSha256(), s, epoch + 1, 0, optimizer.step(), bestAuc,
-                                bestEpoch, badEpochs, state.elapsedSeconds(), state.stages(), history);
+                                bestEpoch, badEpochs, elapsed(), state.stages(), history);
                         next.save(checkpointFolder, tensors(optimizer, best));
                     }
                     if (stageDone) {
@@ -841,14 +846,24 @@ public final class Trainer {
             double[] threshold, double seconds) throws IOException {
         ObjectNode card = JSON.createObjectNode();
         card.put("base_model", config.base().describe());
-        if (config.base().model() != null && Files.isRegularFile(config.base().model())) {
-            card.put("base_model_sha256", TrainData.sha256(config.base().model()));
+        Path baseModel = config.base().model();
+        if (baseModel != null && Files.isDirectory(baseModel)) {
+            baseModel = baseModel.resolve("model.safetensors");
+        }
+        if (baseModel != null && Files.isRegularFile(baseModel)) {
+            card.put("base_model_sha256", TrainData.sha256(baseModel));
         }
         card.put("architecture", ClipCheckpoint.describe(base.weights().config()));
         card.put("seed", config.seed());
         card.put("validation_fraction", config.validationFraction());
         card.set("stages", stages);
-        card.put("threshold", threshold[0]);
+        if (Double.isNaN(threshold[0])) {
+            LOG.warn("No validation pairs to choose the threshold on; the card records threshold null."
+                    + " Raise validation_fraction or add labelled pairs.");
+            card.putNull("threshold");
+        } else {
+            card.put("threshold", threshold[0]);
+        }
         ObjectNode metrics = card.putObject("validation");
         metrics.put("pairs", validation.scores().length);
         metrics.put("auc", Double.isNaN(validation.auc()) ? null : validation.auc());
@@ -874,7 +889,12 @@ public final class Trainer {
         node.put("name", stage.name()).put("kind", stage.kind().id).put("train", stage.modeText());
         node.put("data", stage.data().toString()).put("data_sha256", TrainData.sha256(stage.data()));
         node.put("images", stage.images().toString());
-        node.put("epochs", epochsRun).put("best_epoch", bestEpoch + 1);
+        node.put("epochs", epochsRun);
+        if (bestEpoch >= 0) {
+            node.put("best_epoch", bestEpoch + 1);
+        } else {
+            node.putNull("best_epoch");
+        }
         node.put("validation_auc", Double.isNaN(bestAuc) ? null : bestAuc);
         node.put("batch_size", stage.batchSize()).put("accumulation_steps", stage.accumulationSteps())
                 .put("learning_rate", stage.learningRate()).put("weight_decay", stage.weightDecay());
@@ -887,6 +907,11 @@ public final class Trainer {
 
     // ---------------------------------------------------------------------------------------------------------
     // Helpers
+
+    /** Returns the training time of earlier runs plus this one, in seconds. */
+    private double elapsed() {
+        return earlierSeconds + (System.nanoTime() - runStartNanos) / 1e9;
+    }
 
     private String configHash() throws IOException {
         byte[] bytes = config.source() != null && Files.isRegularFile(config.source())
