@@ -646,6 +646,8 @@ public final class Trainer {
             List<String> queries = new ArrayList<>(data.queries());
             pooledImages = new HashMap<>();
             pooledTexts = new HashMap<>();
+
+            // 1. A cache written earlier in this job (a resumed run)
             if (Files.isRegularFile(cache)) {
                 Map<String, Tensor> stored = org.gse.model.Safetensors.read(cache);
                 unpack(stored.get("images"), stickerIds, pooledImages);
@@ -656,6 +658,8 @@ public final class Trainer {
                         queries.size(), cache);
                 return;
             }
+
+            // 2. An extractor: the same weights with identity projections wide enough for either tower
             long start = System.nanoTime();
             ClipConfig c = model.config();
             int dv = c.visionConfig().hiddenSize();
@@ -668,6 +672,8 @@ public final class Trainer {
             }
             ClipConfig extractorConfig = new ClipConfig(c.visionConfig(), c.textConfig(), width,
                     c.logitScaleInitValue());
+
+            // 3. Pooled features in batches, images then queries
             Map<String, Tensor> stored = new LinkedHashMap<>();
             try (DjlClipModel extractor = new DjlClipModel(new ClipWeights(extractorConfig, tensors))) {
                 int size = c.visionConfig().imageSize();
@@ -686,6 +692,7 @@ public final class Trainer {
                     }
                 }
                 stored.put("images", new Tensor(new long[] {stickerIds.size(), dv}, all));
+
                 if (!queries.isEmpty()) {
                     float[] text = new float[queries.size() * dt];
                     int length = tokenizer.contextLength();
@@ -704,6 +711,8 @@ public final class Trainer {
                     stored.put("texts", new Tensor(new long[] {queries.size(), dt}, text));
                 }
             }
+
+            // 4. Write the cache, then keep the rows by key
             org.gse.model.Safetensors.write(cache, stored);
             unpack(stored.get("images"), stickerIds, pooledImages);
             if (!queries.isEmpty()) {
