@@ -225,6 +225,9 @@ public final class Trainer {
             double[] threshold = PairAuc.bestThreshold(finalValidation.scores(), finalValidation.labels());
             double seconds = elapsed();
             ObjectNode card = card(base, data, state.stages(), finalValidation, threshold, seconds);
+            if (config.test() != null) {
+                reportTest(session, calibration, images.get(calibration.stage().images()), threshold[0], card);
+            }
             ObjectNode gse = JSON.createObjectNode().put("frame_policy", "middle").put("alpha_policy", "white");
             ModelBundle.write(config.output(), model.config(), model.toTensors(), base.preprocessor(),
                     base.tokenizerFile(), gse, card);
@@ -782,7 +785,7 @@ public final class Trainer {
         }
 
         /** Returns unit-length image embeddings by sticker id (evaluation preprocessing). */
-        private Map<String, float[]> embedImages(List<String> ids, StickerImages stickers) {
+        Map<String, float[]> embedImages(List<String> ids, StickerImages stickers) {
             Map<String, float[]> result = new HashMap<>();
             try (NDManager scope = manager.newSubManager()) {
                 for (int from = 0; from < ids.size(); from += 32) {
@@ -846,6 +849,44 @@ public final class Trainer {
             }
             case ALL -> key -> imageText || key.startsWith(ClipKeys.VISION) || key.equals(ClipKeys.VISUAL_PROJECTION);
         };
+    }
+
+    /**
+     * Scores the test pairs with the final weights when every test sticker is in the images folder of the
+     * calibration stage, and records AUC and accuracy at {@code threshold} in the card; otherwise logs why not.
+     */
+    private void reportTest(Session session, StageData calibration, StickerImages stickers, double threshold,
+            ObjectNode card) throws IOException {
+        List<TrainData.Pair> pairs = TrainData.readPairs(config.test());
+        Set<String> ids = new LinkedHashSet<>();
+        for (TrainData.Pair pair : pairs) {
+            ids.add(pair.first());
+            ids.add(pair.second());
+        }
+        Path folder = calibration.stage().images();
+        List<String> missing = ids.stream().filter(id -> !Files.isRegularFile(folder.resolve(id))).toList();
+        if (!missing.isEmpty()) {
+            LOG.warn("Not scoring the test file {}: {} of its stickers are not in {} (for example {})", config.test(),
+                    missing.size(), folder, missing.getFirst());
+            return;
+        }
+        stickers.load(folder, ids);
+        Map<String, float[]> embeddings = session.embedImages(new ArrayList<>(ids), stickers);
+        double[] scores = new double[pairs.size()];
+        boolean[] labels = new boolean[pairs.size()];
+        int correct = 0;
+        for (int i = 0; i < pairs.size(); i++) {
+            scores[i] = dot(embeddings.get(pairs.get(i).first()), embeddings.get(pairs.get(i).second()));
+            labels[i] = pairs.get(i).similar();
+            correct += (scores[i] >= threshold) == labels[i] ? 1 : 0;
+        }
+        double auc = PairAuc.auc(scores, labels);
+        ObjectNode test = card.putObject("test");
+        test.put("pairs", pairs.size());
+        test.put("auc", Double.isNaN(auc) ? null : auc);
+        test.put("accuracy_at_threshold", Double.isNaN(threshold) ? null : correct / (double) pairs.size());
+        LOG.info("Test file {}: AUC {}, accuracy at the threshold {} on {} pairs", config.test(), fmt(auc),
+                fmt(correct / (double) pairs.size()), pairs.size());
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -39,12 +39,21 @@ class TrainCommandTest {
                                               "vocab_size": 834, "bos_token_id": 832, "eos_token_id": 833}}},
                  "output": "ignored",
                  "validation_fraction": 0.3,
+                 "test": "test.csv",
                  "stages": [{"kind": "image-text", "images": "images", "queries": "queries.csv", "train": "all",
                              "epochs": 1, "batch_size": 4},
                             {"kind": "image-image", "images": "images", "pairs": "pairs.csv", "train": "head",
                              "epochs": 1, "batch_size": 4}]}
                 """.formatted(TestData.resource("clip/tokenizer/tokenizer.json").toString().replace("\\", "/"));
         Files.writeString(folder.resolve("train.json"), json);
+
+        // Test stickers: copies under names that no training file lists.
+        Path images = folder.resolve("images");
+        Files.copy(images.resolve("red_circle_0.png"), images.resolve("test_red.png"));
+        Files.copy(images.resolve("red_circle_1.png"), images.resolve("test_red_2.png"));
+        Files.copy(images.resolve("blue_triangle_0.png"), images.resolve("test_blue.png"));
+        Files.writeString(folder.resolve("test.csv"), "sticker_id,sticker_id_2,label\n"
+                + "test_red.png,test_red_2.png,1\ntest_red.png,test_blue.png,0\n");
     }
 
     private static String[] run(String... args) {
@@ -55,12 +64,13 @@ class TrainCommandTest {
     }
 
     @Test
-    void trainWritesBundleThatModelInfoPrints() {
+    void trainWritesBundleThatModelInfoPrints() throws Exception {
         Path bundle = folder.resolve("bundle");
         String[] train = run("train", "--config", folder.resolve("train.json").toString(), "--out", bundle.toString());
         assertEquals("0", train[0], "train failed: " + train[2]);
         assertTrue(train[1].contains("threshold"), train[1]);
         assertTrue(ModelBundle.isBundle(bundle));
+        assertEquals(2, ModelBundle.readCard(bundle).path("test").path("pairs").asInt(), "test pairs scored");
 
         String[] info = run("model", "info", bundle.toString());
         assertEquals("0", info[0], info[2]);
