@@ -60,7 +60,7 @@ public final class Models {
     private static final Logger log = LoggerFactory.getLogger(Models.class);
 
     /** Bumped whenever {@link ClipOnnxExporter} changes its graphs, so cached exports are redone. */
-    public static final int EXPORT_FORMAT = 1;
+    public static final int EXPORT_FORMAT = 2;
 
     private Models() {}
 
