@@ -621,8 +621,11 @@ def write_pickle_fixtures(folder):
     write_safetensors(os.path.join(folder, "strided_expected.safetensors"),
                       OrderedDict((k, v.contiguous().to(torch.float32)) for k, v in views.items()))
 
-    legacy = OrderedDict([("weight", torch.ones(2, 2))])
-    torch.save(legacy, os.path.join(folder, "legacy.pt"), _use_new_zipfile_serialization=False)
+    # The legacy format embeds object ids, so it differs on every run: keep an existing file.
+    legacy_path = os.path.join(folder, "legacy.pt")
+    if not os.path.exists(legacy_path):
+        legacy = OrderedDict([("weight", torch.ones(2, 2))])
+        torch.save(legacy, legacy_path, _use_new_zipfile_serialization=False)
 
 
 def write_dtype_fixture(path):
