@@ -40,7 +40,7 @@ class EmbedCommandTest {
     }
 
     @Test
-    void writesEmbeddingsStickersAndModelFilesThenUsesTheCache() throws Exception {
+    void embedWritesOutputsThenUsesCache() throws Exception {
         Path bad = dir.resolve("not-a-sticker.png");
         Files.writeString(bad, "hello");
         Path out = dir.resolve("out");
