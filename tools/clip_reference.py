@@ -621,8 +621,11 @@ def write_pickle_fixtures(folder):
     write_safetensors(os.path.join(folder, "strided_expected.safetensors"),
                       OrderedDict((k, v.contiguous().to(torch.float32)) for k, v in views.items()))
 
-    legacy = OrderedDict([("weight", torch.ones(2, 2))])
-    torch.save(legacy, os.path.join(folder, "legacy.pt"), _use_new_zipfile_serialization=False)
+    # The legacy format embeds object ids, so it differs on every run: keep an existing file.
+    legacy_path = os.path.join(folder, "legacy.pt")
+    if not os.path.exists(legacy_path):
+        legacy = OrderedDict([("weight", torch.ones(2, 2))])
+        torch.save(legacy, legacy_path, _use_new_zipfile_serialization=False)
 
 
 def write_dtype_fixture(path):
@@ -735,7 +738,10 @@ def command_bench(args):
         config = SHAPES[args.shape or "vit-b-32"]()
         model = build_model(config, seed=args.seed)
     size = config["vision_config"]["image_size"]
+    # Other processes on the machine distort this badly (2 OpenMP threads on a busy 2-core machine run slower than
+    # 1): the load average is reported so that a reader can judge the numbers.
     result = {"engine": "pytorch-eager-reference", "torch": torch.__version__, "threads": torch.get_num_threads(),
+              "load_average_before": [round(x, 2) for x in os.getloadavg()],
               "model": args.model or (args.shape or "vit-b-32"), "image_size": size, "image": {}, "text": {}}
     generator = torch.Generator().manual_seed(5)
     for batch in args.batches:
@@ -758,6 +764,7 @@ def command_bench(args):
             runs += 1
         elapsed = time.perf_counter() - start
         result["text"]["32"] = {"texts_per_second": round(runs * 32 / elapsed, 3), "runs": runs}
+    result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(result))
 
 

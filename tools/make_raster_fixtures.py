@@ -278,6 +278,14 @@ def write_gif_fixtures():
         data += gce(1, delay) + image(0, 0, 4, 4, gif_pattern(4, 4, frame))
     (OUT / "short-delays.gif").write_bytes(data + b"\x3B")
 
+    # Disposal method 4, which browsers read as restore to previous: a red 4x4 frame, a green 2x2 square at (1, 1)
+    # with disposal 4, then a frame whose only pixel is transparent. The third frame must be red everywhere.
+    data = gif_header(b"89a", 4, 4)
+    data += gce(1, 10) + image(0, 0, 4, 4, [1] * 16)
+    data += gce(4, 10) + image(1, 1, 2, 2, [2] * 4)
+    data += gce(1, 10, transparent=0) + image(0, 0, 1, 1, [0])
+    (OUT / "dispose4.gif").write_bytes(data + b"\x3B")
+
     # Logical screen 0x0: the canvas takes the first image's extent, 6x5 at (2, 1) gives 8x6.
     (OUT / "zero-screen.gif").write_bytes(gif_header(b"89a", 0, 0) + image(2, 1, 6, 5, gif_pattern(6, 5, 0)) + b"\x3B")
 

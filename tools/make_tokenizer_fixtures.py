@@ -9,8 +9,9 @@ construction and the same Hugging Face tokenizer.json layout:
   3. one entry per learned merge, in merge order, ids 512..;
   4. <|startoftext|> and <|endoftext|> last, as in CLIP (49406 and 49407 in the real vocabulary).
 
-The merges are learned here from a small English and Chinese corpus by plain BPE training (most frequent adjacent
-pair first, ties broken by the pair's text; late merges have frequency 1), so the file has realistic multi-byte and end-of-word merges.
+The merges are learned here from a small English and Chinese corpus by plain BPE training. The most frequent
+adjacent pair is merged first, ties are broken by the pair's text, and the late merges have frequency 1. So the
+file has realistic multi-byte and end-of-word merges.
 
 Expected ids come from an independent plain-Python implementation of CLIP's tokenizer as Hugging Face's
 CLIPTokenizerFast applies it (normaliser: NFC, runs of whitespace to one space, lower case; pre-tokeniser: CLIP's
@@ -179,8 +180,8 @@ def train_merges(corpus, count):
         for symbols, freq in words.items():
             for a, b in zip(symbols, symbols[1:]):
                 pairs[(a, b)] += freq
-        # Most frequent first, ties by text; a pair whose result already exists is skipped so that every merge
-        # adds exactly one vocabulary entry, as the CLIP construction (one id per merge) needs.
+        # Most frequent first, ties by text. A pair whose result already exists is skipped, because the CLIP
+        # construction gives every merge exactly one new vocabulary id.
         candidates = sorted((p for p in pairs.items() if p[0][0] + p[0][1] not in vocab),
                             key=lambda kv: (-kv[1], kv[0]))
         if not candidates:

@@ -34,6 +34,7 @@ public record Npy(String dtype, int[] shape, byte[] data) {
         int major = buffer.get();
         buffer.get();
         int headerLength = major == 1 ? Short.toUnsignedInt(buffer.getShort()) : buffer.getInt();
+
         byte[] headerBytes = new byte[headerLength];
         buffer.get(headerBytes);
         String header = new String(headerBytes, StandardCharsets.ISO_8859_1);
@@ -46,6 +47,7 @@ public record Npy(String dtype, int[] shape, byte[] data) {
         if (fortran.group(1).equals("True")) {
             throw new IOException(path + ": Fortran order is not supported");
         }
+
         int[] shape = Arrays.stream(shapeText.group(1).split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
         byte[] data = new byte[buffer.remaining()];

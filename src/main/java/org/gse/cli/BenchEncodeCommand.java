@@ -126,9 +126,8 @@ public final class BenchEncodeCommand implements Callable<Integer> {
         Path cache = cacheDir != null ? cacheDir : Models.defaultCacheDir();
 
         double peak = sgemmPeak(threads);
-        report.put("ort_sgemm_gflops", peak);
-        out.printf(Locale.ROOT, "fp32 MatMul peak (ONNX Runtime, 2048^3, %d threads): %.1f GFLOP/s; vision tower %.2f GFLOP/image%n",
-                threads, peak, flops / 1e9);
+        out.printf(Locale.ROOT, "fp32 MatMul (ONNX Runtime, 2048^3, %d threads): %.1f GFLOP/s in the first window;"
+                + " vision tower %.2f GFLOP/image%n", threads, peak, flops / 1e9);
 
         int size = config.visionConfig().imageSize();
         int plane = 3 * size * size;
@@ -192,10 +191,13 @@ public final class BenchEncodeCommand implements Callable<Integer> {
                         }
                     }
                 }
+                peak = Math.max(peak, sgemmPeak(threads));
                 out.printf(Locale.ROOT, "round %d of %d done, load average %.2f%n", round, rounds, loadAverage());
                 out.flush();
             }
             report.set("pytorch_reference_runs", json.valueToTree(pythonRuns));
+            report.put("ort_sgemm_gflops_best", peak);
+            out.printf(Locale.ROOT, "fp32 MatMul peak, best window of all rounds: %.1f GFLOP/s%n", peak);
 
             out.printf(Locale.ROOT, "%n%-16s %5s %12s %12s %10s %10s%n", "engine", "batch", "best img/s",
                     "median", "% peak", "x pytorch");
@@ -380,7 +382,7 @@ public final class BenchEncodeCommand implements Callable<Integer> {
         return result;
     }
 
-    /** Measures float32 MatMul throughput of ONNX Runtime on 2048 x 2048 x 2048 in GFLOP/s: the best of five 1 s windows. */
+    /** Measures float32 MatMul throughput of ONNX Runtime on 2048 x 2048 x 2048 in GFLOP/s: the best of three 1 s windows. */
     static double sgemmPeak(int threads) throws Exception {
         int n = 2048;
         OnnxGraph graph = new OnnxGraph("sgemm");
@@ -396,7 +398,7 @@ public final class BenchEncodeCommand implements Callable<Integer> {
                         new long[] {n, n})) {
             session.run(Map.of("a", input)).close();
             double best = 0;
-            for (int window = 0; window < 5; window++) {
+            for (int window = 0; window < 3; window++) {
                 int runs = 0;
                 long start = System.nanoTime();
                 while (runs < 2 || System.nanoTime() - start < 1_000_000_000L) {

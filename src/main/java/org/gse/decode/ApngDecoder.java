@@ -157,7 +157,10 @@ public final class ApngDecoder implements FormatDecoder {
         }
         List<FrameControl> withData = new ArrayList<>(frames.size());
         for (FrameControl frame : frames) {
-            if (frame.data().isEmpty()) {
+            boolean cutOff = parsed.truncated() && frame == frames.getLast();
+            if (frame.data().isEmpty() && cutOff) {
+                log.debug("{}: the last fcTL lost its data to truncation", source);
+            } else if (frame.data().isEmpty()) {
                 warnings.add("frame " + withData.size() + " (fcTL sequence " + frame.sequence()
                         + ") has no image data and is skipped");
             } else {

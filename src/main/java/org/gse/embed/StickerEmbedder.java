@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Embeds many sticker files: decoding and preprocessing run on worker threads and feed a bounded queue; the
+ * Embeds many sticker files. Decoding and preprocessing run on worker threads and feed a bounded queue. The
  * calling thread batches frames from the queue through the encoder, so decoding overlaps inference and memory
  * stays bounded. A file that cannot be read, decoded or embedded yields a result with an error; the run goes on.
  * Known stickers come from the {@link EmbeddingCache} without decoding.

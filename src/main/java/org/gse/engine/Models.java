@@ -60,7 +60,7 @@ public final class Models {
     private static final Logger log = LoggerFactory.getLogger(Models.class);
 
     /** Bumped whenever {@link ClipOnnxExporter} changes its graphs, so cached exports are redone. */
-    public static final int EXPORT_FORMAT = 1;
+    public static final int EXPORT_FORMAT = 2;
 
     private Models() {}
 
@@ -290,7 +290,8 @@ public final class Models {
 
     /**
      * Exports {@code model} to the ONNX cache unless it is there already, and returns the graphs and the
-     * configuration. Concurrent runs may both export; the renames keep the files whole.
+     * configuration. The text graph is exported in fp32 only. Concurrent runs may both export, and the renames
+     * keep the files whole.
      */
     public static Exported export(Path model, String id, Precision precision, Path cacheDir) throws IOException {
         Path folder = cacheDir.resolve("onnx");
@@ -306,13 +307,15 @@ public final class Models {
         long start = System.nanoTime();
         log.info("Exporting {} to ONNX ({}) in {} (first use of this model)", model, precision.id(), folder);
         ClipWeights weights = loadWeights(model);
+        // The text tower always runs in float32 (see PrecisionChoice), so only the fp32 export writes it.
+        boolean withText = weights.config().hasText() && precision == Precision.FP32;
         ClipOnnxExporter.exportVision(weights, precision, vision, id);
-        if (weights.config().hasText()) {
+        if (withText) {
             ClipOnnxExporter.exportText(weights, precision, text, id);
         }
         ClipConfigJson.write(weights.config(), sidecar);
         log.info("Exported in {} s", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
-        return new Exported(vision, weights.config().hasText() ? text : null, weights.config());
+        return new Exported(vision, withText ? text : null, weights.config());
     }
 
     /**

@@ -40,7 +40,7 @@ class EmbedCommandTest {
     }
 
     @Test
-    void writesEmbeddingsStickersAndModelFilesThenUsesTheCache() throws Exception {
+    void embedWritesOutputsThenUsesCache() throws Exception {
         Path bad = dir.resolve("not-a-sticker.png");
         Files.writeString(bad, "hello");
         Path out = dir.resolve("out");
@@ -86,5 +86,19 @@ class EmbedCommandTest {
         assertEquals(java.util.Arrays.toString(Npy.read(out.resolve("embeddings.npy")).floats()),
                 java.util.Arrays.toString(Npy.read(again.resolve("embeddings.npy")).floats()),
                 "cached embeddings equal computed ones");
+    }
+
+    @Test
+    void djlAndOnnxRuntimeWriteTheSameEmbeddings() throws Exception {
+        Path viaOrt = dir.resolve("ort");
+        Path viaDjl = dir.resolve("djl");
+        assertEquals(Main.EXIT_OK, embed(viaOrt, "--precision", "fp32", "--no-cache").exit());
+        assertEquals(Main.EXIT_OK, embed(viaDjl, "--engine", "djl", "--no-cache").exit());
+        float[] ort = Npy.read(viaOrt.resolve("embeddings.npy")).floats();
+        float[] djl = Npy.read(viaDjl.resolve("embeddings.npy")).floats();
+        double diff = TinyClip.maxAbsDiff(ort, djl);
+        assertTrue(diff <= 1e-4, "max |diff| " + diff);
+        JsonNode model = new ObjectMapper().readTree(viaDjl.resolve("model.json").toFile());
+        assertEquals("djl", model.get("engine").asText());
     }
 }

@@ -146,6 +146,17 @@ class GifDecoderTest {
     }
 
     @Test
+    void disposalFourRestoresPrevious() throws DecodeException {
+        List<Frame> frames = decode(fixture("dispose4.gif")).frames();
+
+        assertEquals(3, frames.size());
+        assertEquals(hex(FIXTURE_COLOURS[2]), hex(pixel(frames.get(1), 1, 1)), "the green square is shown");
+        for (int argb : frames.get(2).argb()) {
+            assertEquals(hex(FIXTURE_COLOURS[1]), hex(argb), "the square is gone after disposal 4");
+        }
+    }
+
+    @Test
     void zeroLogicalScreenTakesFirstImageExtent() throws DecodeException {
         Sticker sticker = decode(fixture("zero-screen.gif"));
 

@@ -85,6 +85,15 @@ class JpegDecoderTest {
     }
 
     @Test
+    void readerIsTwelveMonkeys() {
+        javax.imageio.ImageReader reader = ImageIoReaders.twelveMonkeysJpeg();
+
+        assertTrue(reader != null && reader.getClass().getName().startsWith("com.twelvemonkeys."),
+                "JPEG reader " + (reader == null ? "missing" : reader.getClass().getName()));
+        reader.dispose();
+    }
+
+    @Test
     void truncatedHeaderFails() throws IOException {
         byte[] bytes = Files.readAllBytes(fixture("cmyk.jpg"));
         byte[] cut = java.util.Arrays.copyOf(bytes, 20);

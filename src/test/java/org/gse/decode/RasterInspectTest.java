@@ -27,7 +27,7 @@ class RasterInspectTest {
         StringWriter err = new StringWriter();
 
         int status = Main.newCommandLine(new PrintWriter(out), new PrintWriter(err))
-                .execute("inspect", "--json", "--quiet", cases.toString());
+                .execute("inspect", "--json", cases.toString());
 
         assertEquals(Main.EXIT_OK, status, "exit status; stderr: " + err);
         JsonNode results = new ObjectMapper().readTree(out.toString());

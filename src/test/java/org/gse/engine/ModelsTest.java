@@ -74,7 +74,7 @@ class ModelsTest {
     }
 
     @Test
-    void anOnnxFileOpensWithoutItsCheckpoint() throws Exception {
+    void openOnnxFileWithoutCheckpoint() throws Exception {
         Path vision = cache.resolve("user/vision_model.onnx");
         ClipOnnxExporter.exportVision(TinyClip.weights(), ClipOnnxExporter.Precision.FP32, vision, "tiny");
         float[] pixels = Npy.read(TinyClip.dir().resolve("expected/pixel_values.npy")).floats();

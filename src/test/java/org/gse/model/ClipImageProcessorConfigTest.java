@@ -152,8 +152,8 @@ class ClipImageProcessorConfigTest {
         Files.writeString(file, "{\"crop_size\": -1}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ClipImageProcessorConfig.load(dir));
-        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("crop_size"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("crop_size"), e.getMessage());
         Files.writeString(file, OPENAI_B32);
         assertEquals(ClipImageProcessorConfig.DEFAULT, ClipImageProcessorConfig.load(file));
         assertEquals(ClipImageProcessorConfig.DEFAULT, ClipImageProcessorConfig.load(dir));

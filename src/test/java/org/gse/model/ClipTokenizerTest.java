@@ -141,7 +141,7 @@ class ClipTokenizerTest {
     }
 
     @Test
-    void padIdFromOptionTokenizerJsonOrTokenizerConfig(@TempDir Path dir) throws IOException {
+    void padIdSources(@TempDir Path dir) throws IOException {
         // Option: OpenAI pads with 0.
         try (ClipTokenizer openai = ClipTokenizer.load(DIR, new ClipTokenizer.Options(77, 0L))) {
             ClipTokenizer.Encoded encoded = openai.encode("a photo of a cat");
@@ -273,7 +273,7 @@ class ClipTokenizerTest {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    /** The inverse of CLIP's bytes_to_unicode table. */
+    /** Builds the inverse of CLIP's bytes_to_unicode table: printable character code to byte. */
     private static Map<Integer, Integer> byteDecoder() {
         Map<Integer, Integer> decoder = new HashMap<>();
         int extra = 0;

@@ -43,6 +43,7 @@ class PillowResizeTest {
         buffer.get(magic);
         assertEquals("PILRESZ1", new String(magic, StandardCharsets.US_ASCII), file.toString());
         int count = buffer.getInt();
+
         int failedCases = 0;
         long differing = 0;
         long samples = 0;
@@ -58,6 +59,7 @@ class PillowResizeTest {
             buffer.get(input);
             byte[] expected = new byte[outW * outH * 3];
             buffer.get(expected);
+
             byte[] actual = PillowResize.resize(new RgbImage(inW, inH, input), outW, outH, filter).rgb();
             int caseDiffering = 0;
             for (int j = 0; j < expected.length; j++) {
@@ -75,6 +77,7 @@ class PillowResizeTest {
                 }
             }
         }
+
         assertEquals(0, failedCases, String.format(Locale.ROOT,
                 "%s: %d of %d resizes differ from Pillow (%d of %d samples, max diff %d); first: %s", file,
                 failedCases, count, differing, samples, maxDiff, firstFailure));
@@ -120,7 +123,8 @@ class PillowResizeTest {
                 long one = 1L << PillowResize.PRECISION_BITS;
                 assertTrue(Math.abs(sum - one) <= taps.count()[i], "sum " + sum + " at " + i + " for "
                         + Arrays.toString(sizes));
-                assertTrue(taps.first()[i] >= 0 && taps.first()[i] + taps.count()[i] <= sizes[0]);
+                assertTrue(taps.first()[i] >= 0, "first tap " + taps.first()[i]);
+                assertTrue(taps.first()[i] + taps.count()[i] <= sizes[0], "last tap past the input");
             }
         }
     }
