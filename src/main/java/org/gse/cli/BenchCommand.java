@@ -8,7 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code gse bench}: groups the benchmark subcommands. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure throughput; prints Markdown tables for docs/benchmarks.md.",
-        subcommands = {BenchDecodeCommand.class, BenchIndexCommand.class})
+        subcommands = {BenchDecodeCommand.class, BenchEncodeCommand.class, BenchTrainCommand.class,
+                BenchIndexCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

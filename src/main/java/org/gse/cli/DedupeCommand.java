@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.gse.embed.StickerEmbedder;
+import org.gse.embed.BatchEmbedder;
 import org.gse.index.NearDuplicates;
 import org.gse.model.Embedding;
 import org.gse.model.Encoder;
@@ -67,15 +67,15 @@ public final class DedupeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--threshold must be a cosine in [-1, 1], got " + threshold);
         }
         List<Path> files = InputWalker.listFiles(inputs);
-        List<StickerEmbedder.Embedded> embedded;
-        List<StickerEmbedder.Failure> failures = new ArrayList<>();
+        List<BatchEmbedder.Embedded> embedded;
+        List<BatchEmbedder.Failure> failures = new ArrayList<>();
         try (Encoder encoder = CommandServices.encoderFactory().open(model);
                 Progress progress = new Progress("dedupe", files.size())) {
-            StickerEmbedder embedder = new StickerEmbedder(CommandServices.decoder(limitOptions.toLimits()), encoder,
+            BatchEmbedder embedder = new BatchEmbedder(CommandServices.decoder(limitOptions.toLimits()), encoder,
                     batchSize);
             embedded = embedder.embedAll(files, failures, progress::step);
         }
-        List<Embedding> embeddings = embedded.stream().map(StickerEmbedder.Embedded::embedding).toList();
+        List<Embedding> embeddings = embedded.stream().map(BatchEmbedder.Embedded::embedding).toList();
         List<NearDuplicates.Group> groups = NearDuplicates.group(embeddings, threshold);
 
         List<GroupOutput> output = new ArrayList<>(groups.size());

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.gse.data.LabelledStickers;
 import org.gse.embed.LabelledEmbeddings;
-import org.gse.embed.StickerEmbedder;
+import org.gse.embed.BatchEmbedder;
 import org.gse.eval.EmotionProbe;
 import org.gse.eval.EmotionReport;
 import org.gse.eval.Provenance;
@@ -94,7 +94,7 @@ public final class EvalEmotionCommand implements Callable<Integer> {
         for (Path model : modelList) {
             try (Encoder encoder = CommandServices.encoderFactory().open(model);
                     Progress progress = new Progress("embed " + encoder.modelId(), files.size())) {
-                StickerEmbedder embedder = new StickerEmbedder(CommandServices.decoder(limitOptions.toLimits()),
+                BatchEmbedder embedder = new BatchEmbedder(CommandServices.decoder(limitOptions.toLimits()),
                         encoder, batchSize);
                 LabelledEmbeddings data = LabelledEmbeddings.embed(files, labels, embedder, progress::step);
                 if (results.isEmpty()) {

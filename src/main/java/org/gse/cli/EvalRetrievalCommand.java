@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.gse.data.LabelledStickers;
 import org.gse.embed.LabelledEmbeddings;
-import org.gse.embed.StickerEmbedder;
+import org.gse.embed.BatchEmbedder;
 import org.gse.eval.Provenance;
 import org.gse.index.RetrievalEvaluation;
 import org.gse.index.RetrievalReport;
@@ -88,7 +88,7 @@ public final class EvalRetrievalCommand implements Callable<Integer> {
         for (Path model : modelList) {
             try (Encoder encoder = CommandServices.encoderFactory().open(model);
                     Progress progress = new Progress("embed " + encoder.modelId(), files.size())) {
-                StickerEmbedder embedder = new StickerEmbedder(CommandServices.decoder(limitOptions.toLimits()),
+                BatchEmbedder embedder = new BatchEmbedder(CommandServices.decoder(limitOptions.toLimits()),
                         encoder, batchSize);
                 LabelledEmbeddings data = LabelledEmbeddings.embed(files, labels, embedder, progress::step);
                 if (results.isEmpty()) {

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.gse.embed.StickerEmbedder;
+import org.gse.embed.BatchEmbedder;
 import org.gse.index.StickerEntry;
 import org.gse.index.StickerIndex;
 import org.gse.model.Encoder;
@@ -58,16 +58,16 @@ public final class IndexAddCommand implements Callable<Integer> {
         List<Path> files = InputWalker.listFiles(inputs);
         log.info("Adding {} files to index {}", files.size(), indexFolder);
         int[] added = {0};
-        List<StickerEmbedder.Failure> failures;
+        List<BatchEmbedder.Failure> failures;
         try (Encoder encoder = CommandServices.encoderFactory().open(model);
                 StickerIndex index = StickerIndex.openForWriting(indexFolder, encoder.modelId(),
                         encoder.embeddingSize());
                 Progress progress = new Progress("index add", files.size())) {
-            StickerEmbedder embedder = new StickerEmbedder(CommandServices.decoder(limitOptions.toLimits()), encoder,
+            BatchEmbedder embedder = new BatchEmbedder(CommandServices.decoder(limitOptions.toLimits()), encoder,
                     batchSize);
             failures = embedder.embed(files, batch -> {
                 List<StickerEntry> entries = new ArrayList<>(batch.size());
-                for (StickerEmbedder.Embedded embedded : batch) {
+                for (BatchEmbedder.Embedded embedded : batch) {
                     entries.add(new StickerEntry(embedded.sha256(), embedded.file().toString(), embedded.format(),
                             labels, embedded.frameCount(), embedded.embedding()));
                 }
@@ -78,7 +78,7 @@ public final class IndexAddCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "added %d stickers, %d failed; index %s holds %d stickers%n", added[0],
                     failures.size(), indexFolder, index.size());
-            for (StickerEmbedder.Failure failure : failures) {
+            for (BatchEmbedder.Failure failure : failures) {
                 out.printf(Locale.ROOT, "failed: %s: %s%n", failure.file(), failure.reason());
             }
             out.flush();

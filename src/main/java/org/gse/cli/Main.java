@@ -17,9 +17,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Understands chat stickers by meaning: decode, embed, compare, evaluate, train, index and serve.",
-        subcommands = {InspectCommand.class, EvalCommand.class, SimilarityCommand.class, IndexCommand.class,
-                DedupeCommand.class, EvalRetrievalCommand.class, EvalEmotionCommand.class, DatasetsCommand.class,
-                BenchCommand.class, ServeCommand.class,
+        subcommands = {InspectCommand.class, EmbedCommand.class, ExportOnnxCommand.class, SimilarityCommand.class,
+                EvalCommand.class, TrainCommand.class, ModelCommand.class, IndexCommand.class, DedupeCommand.class,
+                EvalRetrievalCommand.class, EvalEmotionCommand.class, DatasetsCommand.class, BenchCommand.class,
+                ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

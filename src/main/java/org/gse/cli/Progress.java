@@ -18,6 +18,7 @@ public final class Progress implements AutoCloseable {
     private final boolean draw;
     private long done;
     private long lastDrawNanos;
+    private String status = "";
 
     public Progress(String label, long total) {
         this.label = label;
@@ -40,15 +41,21 @@ public final class Progress implements AutoCloseable {
         }
     }
 
+    /** Sets a short text drawn after the counts, such as the current loss and learning rate. */
+    public synchronized void status(String text) {
+        this.status = text == null ? "" : text;
+    }
+
     private String render(long now) {
         double fraction = total > 0 ? Math.min(1.0, (double) done / total) : 0;
         int width = 30;
         int filled = (int) Math.round(fraction * width);
         double elapsedSeconds = (now - startNanos) / 1e9;
         double etaSeconds = done > 0 ? elapsedSeconds * (total - done) / done : Double.NaN;
-        return String.format(Locale.ROOT, "%s [%s%s] %d/%d %.0fs elapsed, ETA %s", label,
+        return String.format(Locale.ROOT, "%s [%s%s] %d/%d %.0fs elapsed, ETA %s%s", label,
                 "#".repeat(filled), " ".repeat(width - filled), done, total, elapsedSeconds,
-                Double.isNaN(etaSeconds) ? "?" : String.format(Locale.ROOT, "%.0fs", etaSeconds));
+                Double.isNaN(etaSeconds) ? "?" : String.format(Locale.ROOT, "%.0fs", etaSeconds),
+                status.isEmpty() ? "" : " " + status);
     }
 
     @Override

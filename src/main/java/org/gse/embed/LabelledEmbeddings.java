@@ -29,7 +29,7 @@ public record LabelledEmbeddings(List<String> keys, List<Path> files, List<Strin
     private static final Logger log = LoggerFactory.getLogger(LabelledEmbeddings.class);
 
     /** Embeds {@code files}, whose labels are {@code labels} in the same order. */
-    public static LabelledEmbeddings embed(List<Path> files, List<String> labels, StickerEmbedder embedder,
+    public static LabelledEmbeddings embed(List<Path> files, List<String> labels, BatchEmbedder embedder,
             LongConsumer progress) throws IOException {
         if (files.size() != labels.size()) {
             throw new IllegalArgumentException("files and labels differ in count: " + files.size() + " and "
@@ -45,10 +45,10 @@ public record LabelledEmbeddings(List<String> keys, List<Path> files, List<Strin
         }
 
         List<String> skipped = new ArrayList<>();
-        List<StickerEmbedder.Failure> failures = new ArrayList<>();
-        List<StickerEmbedder.Embedded> embedded = embedder.embedAll(new ArrayList<>(labelOf.keySet()), failures,
+        List<BatchEmbedder.Failure> failures = new ArrayList<>();
+        List<BatchEmbedder.Embedded> embedded = embedder.embedAll(new ArrayList<>(labelOf.keySet()), failures,
                 progress);
-        for (StickerEmbedder.Failure failure : failures) {
+        for (BatchEmbedder.Failure failure : failures) {
             skipped.add(failure.file() + ": " + failure.reason());
         }
 
@@ -57,7 +57,7 @@ public record LabelledEmbeddings(List<String> keys, List<Path> files, List<Strin
         List<String> keptLabels = new ArrayList<>();
         List<Embedding> embeddings = new ArrayList<>();
         Map<String, Path> firstWithKey = new HashMap<>();
-        for (StickerEmbedder.Embedded sticker : embedded) {
+        for (BatchEmbedder.Embedded sticker : embedded) {
             Path first = firstWithKey.putIfAbsent(sticker.sha256(), sticker.file());
             if (first != null) {
                 log.warn("Leaving out {}: same content as {}", sticker.file(), first);

@@ -3,163 +3,207 @@ package org.gse.embed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.gse.decode.DecodeException;
+import org.gse.decode.Frame;
 import org.gse.decode.Sticker;
 import org.gse.decode.StickerDecoder;
+import org.gse.model.ClipEncoderBase;
 import org.gse.model.Embedding;
-import org.gse.model.Encoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes, hashes and embeds sticker files in batches. A file that fails to decode or embed is recorded as a
- * failure and the batch goes on without it.
+ * Embeds many sticker files. Decoding and preprocessing run on worker threads and feed a bounded queue. The
+ * calling thread batches frames from the queue through the encoder, so decoding overlaps inference and memory
+ * stays bounded. A file that cannot be read, decoded or embedded yields a result with an error; the run goes on.
+ * Known stickers come from the {@link EmbeddingCache} without decoding.
  */
 public final class StickerEmbedder {
 
     private static final Logger log = LoggerFactory.getLogger(StickerEmbedder.class);
 
-    /** Files between two progress log lines. */
-    private static final int LOG_EVERY = 500;
-
-    /**
-     * One embedded sticker.
-     *
-     * @param file the file read
-     * @param sha256 lower-case hex SHA-256 of the file bytes
-     * @param format detected container format id
-     * @param frameCount decoded frames
-     * @param embedding the sticker's unit vector
-     */
-    public record Embedded(Path file, String sha256, String format, int frameCount, Embedding embedding) {}
-
-    /** A file that could not be used, with the reason. */
-    public record Failure(Path file, String reason) {}
-
-    /** Receives each batch of embedded stickers, in input order. */
-    @FunctionalInterface
-    public interface BatchConsumer {
-        void accept(List<Embedded> batch) throws IOException;
-    }
-
+    private final ClipEncoderBase encoder;
     private final StickerDecoder decoder;
-    private final Encoder encoder;
-    private final int batchSize;
-
-    public StickerEmbedder(StickerDecoder decoder, Encoder encoder, int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
-        }
-        this.decoder = decoder;
-        this.encoder = encoder;
-        this.batchSize = batchSize;
-    }
+    private final EmbeddingCache cache;
+    private final int decodeThreads;
 
     /**
-     * Embeds {@code files} batch by batch and returns the failures.
+     * One input's outcome.
      *
-     * @param consumer receives every non-empty batch
-     * @param progress receives the number of files finished (embedded or failed) after each batch
+     * @param file the input file
+     * @param sha256 the file's SHA-256 (null when it could not be read)
+     * @param format the detected format id (null when unknown)
+     * @param framesUsed frames embedded and averaged (0 on failure)
+     * @param embedding the unit embedding, or null on failure
+     * @param error why it failed, or null
+     * @param cached true when the embedding came from the cache
      */
-    public List<Failure> embed(List<Path> files, BatchConsumer consumer, LongConsumer progress) throws IOException {
-        List<Failure> failures = new ArrayList<>();
-        long start = System.nanoTime();
-        int done = 0;
-        for (int from = 0; from < files.size(); from += batchSize) {
-            List<Path> batchFiles = files.subList(from, Math.min(files.size(), from + batchSize));
+    public record Result(Path file, String sha256, String format, int framesUsed, Embedding embedding, String error,
+            boolean cached) {
 
-            // 1. Decode and hash, skipping broken files
-            List<Path> decodedFiles = new ArrayList<>(batchFiles.size());
-            List<Sticker> stickers = new ArrayList<>(batchFiles.size());
-            List<String> hashes = new ArrayList<>(batchFiles.size());
-            for (Path file : batchFiles) {
-                try {
-                    Sticker sticker = decoder.decode(file);
-                    hashes.add(sha256(file));
-                    stickers.add(sticker);
-                    decodedFiles.add(file);
-                } catch (DecodeException e) {
-                    log.warn("Skipping {}: {}", file, e.reason());
-                    failures.add(new Failure(file, e.reason()));
-                } catch (IOException e) {
-                    log.warn("Skipping {}: cannot read it: {}", file, e.getMessage());
-                    failures.add(new Failure(file, "cannot read file: " + e.getMessage()));
-                }
-            }
-
-            // 2. Embed the batch; when it fails, embed one by one to find the sticker at fault
-            List<Embedded> batch = new ArrayList<>(stickers.size());
-            List<Embedding> embeddings = embedBatch(stickers);
-            for (int i = 0; i < stickers.size(); i++) {
-                Embedding embedding = embeddings != null ? embeddings.get(i) : embedOne(decodedFiles.get(i),
-                        stickers.get(i), failures);
-                if (embedding != null) {
-                    Sticker sticker = stickers.get(i);
-                    batch.add(new Embedded(decodedFiles.get(i), hashes.get(i), sticker.format().id(),
-                            sticker.frames().size(), embedding));
-                }
-            }
-
-            // 3. Hand over and report
-            if (!batch.isEmpty()) {
-                consumer.accept(batch);
-            }
-            int before = done;
-            done += batchFiles.size();
-            progress.accept(batchFiles.size());
-            if (done / LOG_EVERY > before / LOG_EVERY || done == files.size()) {
-                log.info("Embedded {} of {} files ({} failed), {} s elapsed", done, files.size(), failures.size(),
-                        String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
-            }
-        }
-        return failures;
-    }
-
-    /** Returns all embedded stickers of {@code files} in input order, with failures appended to {@code failures}. */
-    public List<Embedded> embedAll(List<Path> files, List<Failure> failures, LongConsumer progress)
-            throws IOException {
-        List<Embedded> all = new ArrayList<>(files.size());
-        failures.addAll(embed(files, all::addAll, progress));
-        return all;
-    }
-
-    /** Returns the lower-case hex SHA-256 of a file's bytes. */
-    public static String sha256(Path file) throws IOException {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(Files.readAllBytes(file)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK provides no SHA-256", e);
+        public boolean ok() {
+            return embedding != null;
         }
     }
 
-    private List<Embedding> embedBatch(List<Sticker> stickers) {
-        if (stickers.isEmpty()) {
+    /** A decoded, preprocessed sticker (or a cached or failed one) on its way to the encoder. */
+    private record Prepared(int index, Path file, String sha256, String format, float[] pixels, int frames,
+            Result done) {}
+
+    public StickerEmbedder(ClipEncoderBase encoder, StickerDecoder decoder, EmbeddingCache cache, int decodeThreads) {
+        if (decodeThreads < 1) {
+            throw new IllegalArgumentException("decode threads must be positive, got " + decodeThreads);
+        }
+        this.encoder = encoder;
+        this.decoder = decoder;
+        this.cache = cache;
+        this.decodeThreads = decodeThreads;
+    }
+
+    /** Embeds {@code files}; the results are in input order. */
+    public List<Result> run(List<Path> files, LongConsumer progress) throws InterruptedException {
+        int n = files.size();
+        Result[] results = new Result[n];
+        if (n == 0) {
             return List.of();
         }
+        int batch = encoder.batchSize();
+        BlockingQueue<Prepared> queue = new ArrayBlockingQueue<>(Math.max(8, 2 * batch));
+        AtomicInteger nextThread = new AtomicInteger();
+        ExecutorService workers = Executors.newFixedThreadPool(decodeThreads, runnable -> {
+            Thread thread = new Thread(runnable, "gse-decode-" + nextThread.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         try {
-            return encoder.embedAll(stickers);
-        } catch (RuntimeException e) {
-            log.warn("Embedding a batch of {} stickers failed ({}); retrying them one by one", stickers.size(),
-                    e.toString());
-            return null;
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                workers.execute(() -> {
+                    Prepared prepared = prepare(index, files.get(index));
+                    try {
+                        queue.put(prepared);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            List<Prepared> pending = new ArrayList<>();
+            int pendingFrames = 0;
+            for (int received = 0; received < n; received++) {
+                Prepared item = queue.take();
+                if (item.done() != null) {
+                    results[item.index()] = item.done();
+                    progress.accept(1);
+                    continue;
+                }
+                pending.add(item);
+                pendingFrames += item.frames();
+                boolean last = received == n - 1;
+                if (pendingFrames >= batch || last || queue.isEmpty() && pendingFrames >= batch / 2) {
+                    flush(pending, pendingFrames, results);
+                    progress.accept(pending.size());
+                    pending.clear();
+                    pendingFrames = 0;
+                }
+            }
+            if (!pending.isEmpty()) {
+                flush(pending, pendingFrames, results);
+                progress.accept(pending.size());
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+        return List.of(results);
+    }
+
+    private Prepared prepare(int index, Path file) {
+        String sha = null;
+        String format = null;
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            sha = EmbeddingCache.sha256(bytes);
+            if (cache != null) {
+                Optional<EmbeddingCache.Entry> hit = cache.get(sha);
+                if (hit.isPresent() && hit.get().vector().length == encoder.embeddingSize()) {
+                    EmbeddingCache.Entry entry = hit.get();
+                    return done(index, new Result(file, sha, entry.format(), entry.framesUsed(),
+                            new Embedding(entry.vector()), null, true));
+                }
+            }
+            Sticker sticker = decoder.decode(bytes, file);
+            format = sticker.format().id();
+            List<Frame> frames = encoder.framePolicy().select(sticker);
+            int side = encoder.config().visionConfig().imageSize();
+            int plane = encoder.config().visionConfig().numChannels() * side * side;
+            float[] pixels = new float[frames.size() * plane];
+            for (int f = 0; f < frames.size(); f++) {
+                float[] one = encoder.preprocessor().pixels(frames.get(f));
+                System.arraycopy(one, 0, pixels, f * plane, plane);
+            }
+            return new Prepared(index, file, sha, format, pixels, frames.size(), null);
+        } catch (DecodeException e) {
+            log.warn("Cannot decode {}: {}", file, e.reason());
+            String detected = e.format() == null ? null : e.format().id();
+            return done(index, new Result(file, sha, detected, 0, null, e.reason(), false));
+        } catch (IOException e) {
+            log.warn("Cannot read {}: {}", file, e.getMessage());
+            return done(index, new Result(file, sha, format, 0, null, "cannot read file: " + e.getMessage(), false));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            log.warn("Cannot prepare {}: {}", file, e.toString());
+            return done(index, new Result(file, sha, format, 0, null, e.toString(), false));
         }
     }
 
-    private Embedding embedOne(Path file, Sticker sticker, List<Failure> failures) {
+    private static Prepared done(int index, Result result) {
+        return new Prepared(index, result.file(), result.sha256(), result.format(), null, 0, result);
+    }
+
+    private void flush(List<Prepared> items, int frames, Result[] results) {
+        if (items.isEmpty()) {
+            return;
+        }
+        int plane = items.getFirst().pixels().length / items.getFirst().frames();
+        float[] pixels = new float[frames * plane];
+        int offset = 0;
+        for (Prepared item : items) {
+            System.arraycopy(item.pixels(), 0, pixels, offset, item.pixels().length);
+            offset += item.pixels().length;
+        }
+        List<Embedding> embeddings;
         try {
-            return encoder.embed(sticker);
+            embeddings = encoder.embedPixels(pixels, frames);
         } catch (RuntimeException e) {
-            log.warn("Skipping {}: embedding failed: {}", file, e.toString());
-            failures.add(new Failure(file, "embedding failed: " + e.getMessage()));
-            return null;
+            log.error("Inference failed for a batch of {} stickers: {}", items.size(), e.toString());
+            for (Prepared item : items) {
+                results[item.index()] = new Result(item.file(), item.sha256(), item.format(), 0, null,
+                        "inference failed: " + e.getMessage(), false);
+            }
+            return;
+        }
+        int row = 0;
+        for (Prepared item : items) {
+            List<Embedding> own = embeddings.subList(row, row + item.frames());
+            row += item.frames();
+            Embedding embedding = own.size() == 1 ? own.getFirst() : Embedding.meanOf(own);
+            results[item.index()] = new Result(item.file(), item.sha256(), item.format(), item.frames(), embedding,
+                    null, false);
+            if (cache != null) {
+                try {
+                    cache.put(item.sha256(), new EmbeddingCache.Entry(embedding.vector(), item.frames(),
+                            item.format()));
+                } catch (IOException e) {
+                    log.warn("Cannot write the embedding cache entry for {}: {}", item.file(), e.getMessage());
+                }
+            }
         }
     }
 }

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.gse.embed.StickerEmbedder;
+import org.gse.embed.BatchEmbedder;
 import org.gse.model.Encoder;
 import org.gse.testing.PixelEncoder;
 import org.gse.testing.TestStickers;
@@ -82,7 +82,7 @@ class IndexCommandsTest {
         assertTrue(add.out().contains("added 4 stickers, 1 failed"), add.out());
         assertTrue(add.out().contains("broken.png"), "the broken sticker is reported: " + add.out());
 
-        String redSha = StickerEmbedder.sha256(stickers.resolve("red-1.png"));
+        String redSha = BatchEmbedder.sha256(stickers.resolve("red-1.png"));
         JsonNode hits = searchJson("--sticker", stickers.resolve("red-1.png").toString());
         assertEquals(3, hits.size());
         assertEquals(redSha, hits.get(0).get("sha256").asText());

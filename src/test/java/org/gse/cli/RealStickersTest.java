@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.gse.TestData;
-import org.gse.embed.StickerEmbedder;
+import org.gse.embed.BatchEmbedder;
 import org.gse.testing.PixelEncoder;
 import org.gse.testing.TestStickers;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +64,7 @@ class RealStickersTest {
             Path file = files.get(i);
             JsonNode hits = json.readTree(run("index", "search", "--index", index.toString(), "--json", "-k", "1",
                     "--sticker", file.toString()));
-            assertEquals(StickerEmbedder.sha256(file), hits.get(0).get("sha256").asText(), "top hit for " + file);
+            assertEquals(BatchEmbedder.sha256(file), hits.get(0).get("sha256").asText(), "top hit for " + file);
             assertEquals(1.0, hits.get(0).get("score").asDouble(), 1e-5, "score for " + file);
         }
     }

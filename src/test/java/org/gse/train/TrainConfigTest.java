@@ -1,0 +1,91 @@
+package org.gse.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class TrainConfigTest {
+
+    private static final String VALID = """
+            base:
+              model: models/clip
+            output: out/model
+            stages:
+              - kind: image-text
+                images: images
+                queries: queries.csv
+                train: {last_blocks: 2}
+                learning_rate: 1e-5
+              - kind: image-image
+                images: images
+                pairs: pairs.csv
+                loss: margin
+                augment: {horizontal_flip: true}
+            """;
+
+    private static String error(String yaml) {
+        return assertThrows(IllegalArgumentException.class,
+                () -> TrainConfig.parse(yaml, Path.of("/cfg"), null)).getMessage();
+    }
+
+    @Test
+    void validConfigParses() {
+        TrainConfig config = TrainConfig.parse(VALID, Path.of("/cfg"), null);
+        assertEquals(Path.of("/cfg/models/clip"), config.base().model());
+        assertEquals(2, config.stages().size());
+        assertEquals(TrainConfig.Mode.LAST_BLOCKS, config.stages().get(0).mode());
+        assertEquals(2, config.stages().get(0).lastBlocks());
+        assertEquals(1e-5, config.stages().get(0).learningRate(), 0);
+        assertEquals(TrainConfig.Loss.MARGIN, config.stages().get(1).loss());
+        assertTrue(config.stages().get(1).augment().horizontalFlip());
+        assertEquals(Path.of("/cfg/pairs.csv"), config.stages().get(1).data());
+    }
+
+    @Test
+    void negativeBatchSizeNamesField() {
+        String message = error(VALID.replace("loss: margin", "loss: margin\n    batch_size: -3"));
+        assertTrue(message.contains("stages[1].batch_size"), message);
+        assertTrue(message.contains("-3"), message);
+    }
+
+    @Test
+    void unknownFieldNamesField() {
+        String message = error(VALID.replace("loss: margin", "loss: margin\n    epoch: 3"));
+        assertTrue(message.contains("stages[1].epoch"), message);
+        assertTrue(message.contains("unknown field"), message);
+    }
+
+    @Test
+    void badKindNamesField() {
+        String message = error(VALID.replace("kind: image-text", "kind: text"));
+        assertTrue(message.contains("stages[0].kind"), message);
+    }
+
+    @Test
+    void badTrainModeNamesField() {
+        String message = error(VALID.replace("train: {last_blocks: 2}", "train: most"));
+        assertTrue(message.contains("stages[0].train"), message);
+    }
+
+    @Test
+    void badAugmentValueNamesField() {
+        String message = error(VALID.replace("{horizontal_flip: true}", "{color_jitter: 2}"));
+        assertTrue(message.contains("stages[1].augment.color_jitter"), message);
+    }
+
+    @Test
+    void missingOutputNamesField() {
+        String message = error(VALID.replace("output: out/model\n", ""));
+        assertTrue(message.contains("output"), message);
+        assertTrue(message.contains("required"), message);
+    }
+
+    @Test
+    void modelAndArchitectureTogetherRejected() {
+        String message = error(VALID.replace("model: models/clip", "model: models/clip\n  architecture: {}"));
+        assertTrue(message.contains("base.model"), message);
+    }
+}
