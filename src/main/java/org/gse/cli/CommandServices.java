@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import org.gse.decode.DecodeLimits;
 import org.gse.decode.StickerDecoder;
+import org.gse.eval.ModelOpener;
 import org.gse.model.EncoderFactory;
 
 /**
@@ -12,7 +13,20 @@ import org.gse.model.EncoderFactory;
  */
 public final class CommandServices {
 
-    private static volatile EncoderFactory encoderFactory = EncoderFactory.NOT_AVAILABLE;
+    /**
+     * Opens {@code --model} paths through the installed {@link ModelOpener} (the CLIP engine). A null path asks for
+     * the bundled default model, which this build does not ship yet.
+     */
+    private static final EncoderFactory DEFAULT_ENCODER_FACTORY = model -> {
+        if (model == null) {
+            // TODO: open the bundled default model here once it is trained and committed.
+            throw new IllegalArgumentException("no bundled default model in this build; pass --model PATH"
+                    + " (a Hugging Face CLIP folder, a GSE .pt file, a gse train bundle or an .onnx file)");
+        }
+        return ModelOpener.installed().open(model);
+    };
+
+    private static volatile EncoderFactory encoderFactory = DEFAULT_ENCODER_FACTORY;
     private static volatile Function<DecodeLimits, StickerDecoder> decoderFactory = StickerDecoder::withAllFormats;
 
     private CommandServices() {}
@@ -39,7 +53,7 @@ public final class CommandServices {
 
     /** Restores the defaults. */
     public static void reset() {
-        encoderFactory = EncoderFactory.NOT_AVAILABLE;
+        encoderFactory = DEFAULT_ENCODER_FACTORY;
         decoderFactory = StickerDecoder::withAllFormats;
     }
 }

@@ -22,7 +22,6 @@ public interface EncoderFactory {
     /**
      * The factory of a build without a model loader: every call fails with a message naming the model.
      */
-    // TODO: replace with the ModelBundle loader once it lands; this stays until then so commands fail clearly.
     EncoderFactory NOT_AVAILABLE = model -> {
         throw new IllegalStateException("cannot open model "
                 + (model == null ? "(default)" : model.toString())
