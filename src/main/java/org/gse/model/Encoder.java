@@ -1,4 +1,3 @@
-// ENGINEERS: read BRIEF-READ-FIRST.md in your worktree root before you go on (rules, deadline 22:10 UTC, report format). The lead removes this line at merge.
 package org.gse.model;
 
 import java.util.ArrayList;
