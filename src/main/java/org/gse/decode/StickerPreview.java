@@ -1,5 +1,6 @@
 package org.gse.decode;
 
+import org.gse.io.AtomicFiles;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -54,7 +55,7 @@ public final class StickerPreview {
     }
 
     private static void writePng(BufferedImage image, Path file) throws IOException {
-        Path temporary = Files.createTempFile(file.getParent(), ".preview-", ".png");
+        Path temporary = AtomicFiles.createTempFile(file.getParent(), ".preview-", ".png");
         try {
             if (!ImageIO.write(image, "png", temporary.toFile())) {
                 throw new IOException("no PNG writer available");

@@ -1,5 +1,6 @@
 package org.gse.eval;
 
+import org.gse.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -57,7 +58,7 @@ public final class ReportWriter {
         Path target = dir.toAbsolutePath().normalize();
         if (Files.isDirectory(target)) {
             for (Map.Entry<String, byte[]> file : contents.entrySet()) {
-                Path temporary = Files.createTempFile(target, "." + file.getKey() + "-", ".tmp");
+                Path temporary = AtomicFiles.createTempFile(target, "." + file.getKey() + "-", ".tmp");
                 try {
                     Files.write(temporary, file.getValue());
                     move(temporary, target.resolve(file.getKey()));
@@ -72,7 +73,7 @@ public final class ReportWriter {
         }
         Path parent = target.getParent();
         Files.createDirectories(parent);
-        Path temporary = Files.createTempDirectory(parent, "." + target.getFileName() + "-");
+        Path temporary = AtomicFiles.createTempDirectory(parent, "." + target.getFileName() + "-");
         try {
             for (Map.Entry<String, byte[]> file : contents.entrySet()) {
                 Files.write(temporary.resolve(file.getKey()), file.getValue());

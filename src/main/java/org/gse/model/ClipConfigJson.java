@@ -1,5 +1,6 @@
 package org.gse.model;
 
+import org.gse.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -145,7 +146,7 @@ public final class ClipConfigJson {
     public static void write(ClipConfig config, Path file) throws IOException {
         Path absolute = file.toAbsolutePath();
         Files.createDirectories(absolute.getParent());
-        Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
+        Path temp = AtomicFiles.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
         try {
             Files.write(temp, JSON.writeValueAsBytes(toJson(config)));
             Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

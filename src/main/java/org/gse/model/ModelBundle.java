@@ -1,5 +1,6 @@
 package org.gse.model;
 
+import org.gse.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -79,7 +80,7 @@ public final class ModelBundle {
         Path target = folder.toAbsolutePath().normalize();
         Path parent = target.getParent();
         Files.createDirectories(parent);
-        Path temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+        Path temp = AtomicFiles.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
         try {
             ClipCheckpoint.validate(config, weights, temp.resolve("model.safetensors"));
             Safetensors.write(temp.resolve("model.safetensors"), weights, Map.of("format", "pt"));

@@ -1,5 +1,6 @@
 package org.gse.model;
 
+import org.gse.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -536,7 +537,7 @@ public final class Safetensors {
         Path absolute = file.toAbsolutePath();
         Path folder = absolute.getParent();
         Files.createDirectories(folder);
-        Path temp = Files.createTempFile(folder, "." + absolute.getFileName() + ".", ".tmp");
+        Path temp = AtomicFiles.createTempFile(folder, "." + absolute.getFileName() + ".", ".tmp");
         boolean done = false;
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,

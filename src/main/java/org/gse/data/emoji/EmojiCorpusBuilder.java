@@ -1,5 +1,6 @@
 package org.gse.data.emoji;
 
+import org.gse.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -164,7 +165,7 @@ public final class EmojiCorpusBuilder {
         // 5. Images
         Path parent = options.out().toAbsolutePath().normalize().getParent();
         Files.createDirectories(parent);
-        Path temp = Files.createTempDirectory(parent, "." + options.out().getFileName() + ".building-");
+        Path temp = AtomicFiles.createTempDirectory(parent, "." + options.out().getFileName() + ".building-");
         try {
             Set<String> failed = normalizeImages(art, byKey.keySet(), splitOf, options, temp.resolve("images"));
             for (String key : failed) {

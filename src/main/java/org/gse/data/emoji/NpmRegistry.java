@@ -1,5 +1,6 @@
 package org.gse.data.emoji;
 
+import org.gse.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -194,7 +195,7 @@ public final class NpmRegistry {
 
     private void writeAtomically(Path target, byte[] bytes) throws IOException {
         Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), ".download-", ".tmp");
+        Path temp = AtomicFiles.createTempFile(target.getParent(), ".download-", ".tmp");
         try {
             Files.write(temp, bytes);
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
