@@ -52,7 +52,17 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(new CommandLine(this), "missing command; see 'gse --help'");
     }
 
+    /**
+     * Lucene's vectorization provider warns through java.util.logging on every run without
+     * {@code --add-modules jdk.incubator.vector}; the flag makes the JDK print its own incubator warning instead, so
+     * neither is on by default. Set {@code GSE_JAVA_OPTS="--add-modules jdk.incubator.vector"} for faster vector search.
+     * The field keeps the logger reachable, because java.util.logging holds loggers weakly.
+     */
+    private static final java.util.logging.Logger LUCENE_VECTORIZATION_LOG =
+            java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+
     public static void main(String[] args) {
+        LUCENE_VECTORIZATION_LOG.setLevel(java.util.logging.Level.SEVERE);
         System.exit(newCommandLine(
                 new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8)).execute(args));
