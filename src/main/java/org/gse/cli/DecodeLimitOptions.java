@@ -29,7 +29,18 @@ public final class DecodeLimitOptions {
 
     /** Returns the limits these options describe. */
     public DecodeLimits toLimits() {
+        requirePositive("--max-file-mb", maxFileMb);
+        requirePositive("--max-pixels", maxPixels);
+        requirePositive("--max-frames", maxFrames);
+        requirePositive("--max-decoded-mb", maxDecodedMb);
+        requirePositive("--decode-timeout", decodeTimeoutSeconds);
         return new DecodeLimits(maxFileMb << 20, maxPixels, maxFrames, maxDecodedMb << 20,
                 Duration.ofSeconds(decodeTimeoutSeconds));
+    }
+
+    private static void requirePositive(String option, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("invalid " + option + " " + value + "; it must be at least 1");
+        }
     }
 }

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         description = {"Evaluate sticker similarity scorers on labelled pairs (Triple-S format:"
                 + " sticker_id,sticker_id_2,label).",
                 "Each scorer's threshold is chosen on the training pairs (maximum accuracy) and applied to the test"
-                        + " pairs; test metrics get percentile-bootstrap 95% intervals.",
+                        + " pairs; test metrics get percentile-bootstrap 95%% intervals.",
                 "Prints the results table; with --report writes report.json, scores.csv, report.md and report.html."})
 public final class EvalCommand implements Callable<Integer> {
 

@@ -46,7 +46,12 @@ public final class ExportOnnxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClipOnnxExporter.Precision p = ClipOnnxExporter.Precision.valueOf(precision.trim().toUpperCase(Locale.ROOT));
+        ClipOnnxExporter.Precision p;
+        try {
+            p = ClipOnnxExporter.Precision.valueOf(precision.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid --precision '" + precision + "'; expected fp32 or int8");
+        }
         String id = Models.modelId(model);
         ClipWeights weights = Models.loadWeights(model);
         if (textOut != null && !weights.config().hasText()) {

@@ -99,9 +99,9 @@ public final class IndexSearchCommand implements Callable<Integer> {
     private Embedding embedQuery(Encoder encoder) throws IOException {
         if (query.text != null) {
             if (!encoder.hasTextTower()) {
-                throw new IllegalArgumentException("model " + encoder.modelId() + " is vision-only (it has no text"
-                        + " tower), so it cannot embed --text queries; search with --sticker FILE or use a CLIP"
-                        + " model with a text tower");
+                throw new IllegalArgumentException("model " + encoder.modelId() + " cannot embed text: it has no"
+                        + " text tower, or its folder has no tokenizer.json; search with --sticker FILE or use a CLIP"
+                        + " model folder with a tokenizer.json");
             }
             return encoder.embedText(List.of(query.text)).getFirst();
         }

@@ -63,7 +63,12 @@ public final class InspectCommand implements Callable<Integer> {
         FramePolicy policy = FramePolicy.parse(framePolicy);
         DecodeLimits limits = limitOptions.toLimits();
         StickerDecoder decoder = StickerDecoder.withAllFormats(limits);
-        List<Path> files = InputWalker.listFiles(inputs);
+        List<Path> files = new ArrayList<>();
+        for (Path input : inputs) {
+            // A missing input becomes one failed row, so the other inputs are still inspected.
+            files.addAll(Files.exists(input) ? InputWalker.listFiles(List.of(input)) : List.of(input));
+        }
+        java.util.Map<String, Integer> previewNames = new java.util.HashMap<>();
         if (framesDir != null) {
             Files.createDirectories(framesDir);
         }
@@ -77,7 +82,9 @@ public final class InspectCommand implements Callable<Integer> {
                     Sticker sticker = decoder.decode(file);
                     result = InspectResult.of(sticker);
                     if (framesDir != null) {
-                        StickerPreview.write(sticker, policy, framesDir);
+                        String name = file.getFileName().toString();
+                        int seen = previewNames.merge(name, 1, Integer::sum);
+                        StickerPreview.write(sticker, policy, framesDir, seen == 1 ? name : name + "-" + seen);
                     }
                 } catch (DecodeException e) {
                     log.warn("Cannot decode {}: {}", file, e.reason());

@@ -67,11 +67,13 @@ public final class ServeCommand implements Callable<Integer> {
     Path tokenFile;
 
     @Option(names = "--max-upload-mb", paramLabel = "MB", defaultValue = "16",
-            description = "Largest request body, in MiB (default: ${DEFAULT-VALUE}); larger uploads get 413.")
+            description = "Largest request body, in MiB (default: ${DEFAULT-VALUE}); larger uploads get 413."
+                    + " It also caps --max-file-mb.")
     long maxUploadMb;
 
     @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "30",
-            description = "Time allowed for one request's work, in seconds (default: ${DEFAULT-VALUE}).")
+            description = "Time allowed for one request's work, in seconds (default: ${DEFAULT-VALUE})."
+                    + " It also caps --decode-timeout.")
     long requestTimeoutSeconds;
 
     @Option(names = "--concurrency", paramLabel = "N",

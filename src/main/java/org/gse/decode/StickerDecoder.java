@@ -42,6 +42,8 @@ public final class StickerDecoder {
         long size;
         try {
             size = Files.size(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new DecodeException(file, null, "file not found; check the path", e);
         } catch (IOException e) {
             throw new DecodeException(file, null, "cannot read file: " + e.getMessage(), e);
         }

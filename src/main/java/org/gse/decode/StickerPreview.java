@@ -23,8 +23,12 @@ public final class StickerPreview {
      * checkerboard that makes transparency visible. NAME is the source file name.
      */
     public static void write(Sticker sticker, FramePolicy policy, Path dir) throws IOException {
+        write(sticker, policy, dir, sticker.source().getFileName().toString());
+    }
+
+    /** Writes the frames and contact sheet under {@code name}, for callers that keep names unique in a batch. */
+    public static void write(Sticker sticker, FramePolicy policy, Path dir, String name) throws IOException {
         List<Frame> frames = policy.select(sticker);
-        String name = sticker.source().getFileName().toString();
         for (int i = 0; i < frames.size(); i++) {
             writePng(frames.get(i).toImage(), dir.resolve(String.format(Locale.ROOT, "%s-f%d.png", name, i)));
         }

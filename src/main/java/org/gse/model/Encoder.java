@@ -31,7 +31,7 @@ public interface Encoder extends AutoCloseable {
 
     /** Embeds text queries; throws {@link UnsupportedOperationException} for a vision-only model. */
     default List<Embedding> embedText(List<String> texts) {
-        throw new UnsupportedOperationException("model " + modelId() + " has no text tower; use a CLIP model"
+        throw new UnsupportedOperationException("model " + modelId() + " cannot embed text (no text tower, or no tokenizer.json in its folder); use a CLIP model"
                 + " with a text_config to search by text");
     }
 

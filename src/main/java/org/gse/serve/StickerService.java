@@ -89,8 +89,8 @@ public final class StickerService {
     /** Embeds a text query with the model's text tower; a vision-only model gets 400. */
     Embedding embedText(String text) {
         if (!encoder.hasTextTower()) {
-            throw ApiException.badRequest("model " + encoder.modelId() + " has no text tower, so it cannot search"
-                    + " by text; send a sticker instead");
+            throw ApiException.badRequest("model " + encoder.modelId() + " cannot embed text (no text tower, or no"
+                    + " tokenizer.json in its folder); send a sticker instead");
         }
         try {
             return encoder.embedText(List.of(text)).getFirst();
