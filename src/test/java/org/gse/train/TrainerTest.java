@@ -186,6 +186,44 @@ class TrainerTest {
     }
 
     @Test
+    void resumeInsideAugmentedStageEqualsUninterruptedRun() throws IOException {
+        Path file = config("resume-augmented", 1, PAIR_STAGE);
+        TrainConfig config = TrainConfig.read(file);
+        // Garbage collection after every step frees unreachable direct buffers at once, so a tensor whose native
+        // storage outlives its Java owner reads freed memory in this test instead of only under load.
+        Trainer.Listener collectGarbage = new Trainer.Listener() {
+            @Override
+            public void step(String label, int epoch, int epochs, double loss, double learningRate) {
+                System.gc();
+            }
+        };
+        Trainer.Result whole = new Trainer(config, collectGarbage).run(false);
+        Map<String, Tensor> expected = Safetensors.read(whole.bundle().resolve("model.safetensors"));
+
+        // Stop after the first optimizer step of the augmented image-image stage, then resume.
+        Trainer[] first = new Trainer[1];
+        first[0] = new Trainer(config, new Trainer.Listener() {
+            @Override
+            public void step(String label, int epoch, int epochs, double loss, double learningRate) {
+                System.gc();
+                if (label.contains("pairs")) {
+                    first[0].requestStop();
+                }
+            }
+        });
+        Trainer.Result stopped = first[0].run(false);
+        assertTrue(stopped.interrupted(), "the first run stopped inside the pairs stage");
+        Trainer.Result resumed = new Trainer(config, collectGarbage).run(true);
+        Map<String, Tensor> actual = Safetensors.read(resumed.bundle().resolve("model.safetensors"));
+
+        assertEquals(expected.keySet(), actual.keySet());
+        for (String key : expected.keySet()) {
+            assertTrue(java.util.Arrays.equals(expected.get(key).data(), actual.get(key).data()),
+                    "weights of " + key + " differ after a resume inside the augmented stage");
+        }
+    }
+
+    @Test
     void testStickerInTrainingDataFails() throws IOException {
         Path file = config("leak", 1, "");
         Files.writeString(folder.resolve("test.csv"),
