@@ -298,6 +298,34 @@ class TrainerTest {
     }
 
     @Test
+    void resumeInsideMlpHeadStageEqualsUninterruptedRun() throws IOException {
+        Path file = config("resume-mlp", 1, MLP_HEAD_STAGE);
+        TrainConfig config = TrainConfig.read(file);
+        Trainer.Result whole = new Trainer(config, null).run(false);
+        Map<String, Tensor> expected = Safetensors.read(whole.bundle().resolve("model.safetensors"));
+
+        // Stop in the second epoch of the head stage: the checkpoint then holds the added head's weights.
+        Trainer[] first = new Trainer[1];
+        first[0] = new Trainer(config, new Trainer.Listener() {
+            @Override
+            public void step(String label, int epoch, int epochs, double loss, double learningRate) {
+                if (label.contains("mlp-head") && epoch == 2) {
+                    first[0].requestStop();
+                }
+            }
+        });
+        assertTrue(first[0].run(false).interrupted(), "the first run stopped inside the head stage");
+        Trainer.Result resumed = new Trainer(config, null).run(true);
+        Map<String, Tensor> actual = Safetensors.read(resumed.bundle().resolve("model.safetensors"));
+
+        assertEquals(expected.keySet(), actual.keySet());
+        for (String key : expected.keySet()) {
+            assertTrue(java.util.Arrays.equals(expected.get(key).data(), actual.get(key).data()),
+                    "weights of " + key + " differ after a resume inside the mlp head stage");
+        }
+    }
+
+    @Test
     void strayHeadKeysWithoutDeclarationRejected() throws Exception {
         Path file = config("stray", 1, MLP_HEAD_STAGE.replace("epochs: 6", "epochs: 1"));
         Trainer.Result result = new Trainer(TrainConfig.read(file), null).run(false);
