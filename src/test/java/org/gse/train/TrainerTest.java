@@ -304,7 +304,7 @@ class TrainerTest {
         Trainer.Result whole = new Trainer(config, null).run(false);
         Map<String, Tensor> expected = Safetensors.read(whole.bundle().resolve("model.safetensors"));
 
-        // Stop in the second epoch of the head stage: the checkpoint then holds the added head's weights.
+        // Stop in the second epoch of the head stage: the checkpoint then contains the added head's weights.
         Trainer[] first = new Trainer[1];
         first[0] = new Trainer(config, new Trainer.Listener() {
             @Override
