@@ -46,7 +46,7 @@ import org.gse.model.Tensor;
  */
 public final class DjlClipModel implements AutoCloseable {
 
-    private final ClipConfig config;
+    private ClipConfig config;
     private final NDManager manager;
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
 
@@ -91,7 +91,7 @@ public final class DjlClipModel implements AutoCloseable {
 
     /**
      * Returns a selection of keys for fine-tuning: the last {@code lastBlocks} vision encoder layers, plus
-     * {@code post_layernorm} and {@code visual_projection} when {@code projection} is true (and
+     * {@code post_layernorm}, {@code visual_projection} and the MLP head's weights when {@code projection} is true (and
      * {@code logit_scale} when {@code logitScale} is true). {@code lastBlocks == 0} with {@code projection} trains
      * only the head.
      */
@@ -105,7 +105,8 @@ public final class DjlClipModel implements AutoCloseable {
             if (key.equals(ClipKeys.LOGIT_SCALE)) {
                 return logitScale;
             }
-            if (key.equals(ClipKeys.VISUAL_PROJECTION) || key.startsWith(ClipKeys.VISION_POST_LAYERNORM)) {
+            if (key.equals(ClipKeys.VISUAL_PROJECTION) || key.startsWith(ClipKeys.VISION_POST_LAYERNORM)
+                    || key.startsWith(ClipKeys.VISION_HEAD)) {
                 return projection;
             }
             for (int i = layers - lastBlocks; i < layers; i++) {
@@ -158,10 +159,51 @@ public final class DjlClipModel implements AutoCloseable {
             hidden.attach(scope);
             NDArray pooled = hidden.get(":, 0, :");
             pooled = layerNorm(pooled, ClipKeys.VISION_POST_LAYERNORM, d, v.layerNormEps(), scope);
-            NDArray features = linear(pooled, ClipKeys.VISUAL_PROJECTION, false, scope);
+            NDArray features = imageHead(pooled, scope);
             features.attach(outer);
             return features;
         }
+    }
+
+    /**
+     * Applies the image head to pooled, {@code post_layernorm}-ed features {@code [batch, hidden_size]}:
+     * {@code visual_projection}, or the MLP of {@link ClipConfig#visionHead()} when the configuration declares one.
+     * Returns {@code [batch, projection_dim]} in {@code scope}.
+     */
+    public NDArray imageHead(NDArray pooled, NDManager scope) {
+        if (config.visionHead() == null) {
+            return linear(pooled, ClipKeys.VISUAL_PROJECTION, false, scope);              // [B, P]
+        }
+        NDArray h = linear(pooled, ClipKeys.VISION_HEAD_FC1, true, scope);              // [B, H]
+        h = activation(h, "gelu");
+        return linear(h, ClipKeys.VISION_HEAD_FC2, true, scope);                         // [B, P]
+    }
+
+    /**
+     * Adds an MLP image head with the given weights ({@link ClipKeys#VISION_HEAD_FC1} and
+     * {@link ClipKeys#VISION_HEAD_FC2}); from then on {@link #imageFeatures} uses it in place of
+     * {@code visual_projection}.
+     */
+    public void addVisionHead(ClipConfig.VisionHead head, Map<String, Tensor> weights) {
+        if (config.visionHead() != null) {
+            throw new IllegalStateException("the model already has a vision head: " + config.visionHead());
+        }
+        ClipConfig withHead = config.withVisionHead(head);
+        Map<String, long[]> expected = ClipKeys.expected(withHead);
+        for (String module : new String[] {ClipKeys.VISION_HEAD_FC1, ClipKeys.VISION_HEAD_FC2}) {
+            for (String key : new String[] {ClipKeys.weight(module), ClipKeys.bias(module)}) {
+                Tensor tensor = weights.get(key);
+                if (tensor == null || !java.util.Arrays.equals(tensor.shape(), expected.get(key))) {
+                    throw new IllegalArgumentException("vision head weight " + key + " must have shape "
+                            + java.util.Arrays.toString(expected.get(key)) + ", got "
+                            + (tensor == null ? "none" : tensor.shapeString()));
+                }
+                NDArray array = manager.create(tensor.data(), new Shape(tensor.shape()));
+                array.setName(key);
+                parameters.put(key, array);
+            }
+        }
+        config = withHead;
     }
 
     /**

@@ -107,7 +107,8 @@ public record ClipCheckpoint(ClipConfig config, Map<String, Tensor> weights, Pat
             notes.addAll(inferred.assumptions());
         }
         if (config.hasText() && !hasTextWeights(weights)) {
-            config = new ClipConfig(config.visionConfig(), null, config.projectionDim(), config.logitScaleInitValue());
+            config = new ClipConfig(config.visionConfig(), null, config.projectionDim(), config.logitScaleInitValue(),
+                    config.visionHead());
             notes.add("no text weights: loaded as a vision-only model (CLIPVisionModelWithProjection layout)");
         }
         validate(config, weights, raw.source());

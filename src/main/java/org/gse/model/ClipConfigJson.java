@@ -75,9 +75,10 @@ public final class ClipConfigJson {
         boolean visionOnly = modelType.equals("clip_vision_model")
                 || (!root.has("vision_config") && !root.has("vision_config_dict") && root.has("patch_size"));
         try {
+            ClipConfig.VisionHead head = visionHead(root);
             if (visionOnly) {
                 ClipVisionConfig vision = JSON.treeToValue(merge(visionDefaults(), root, null), ClipVisionConfig.class);
-                return new ClipConfig(vision, null, root.path("projection_dim").asInt(512), 2.6592);
+                return new ClipConfig(vision, null, root.path("projection_dim").asInt(512), 2.6592, head);
             }
             if (!modelType.isEmpty() && !modelType.equals("clip")) {
                 throw new IllegalArgumentException("model_type is '" + modelType + "', expected 'clip' or"
@@ -90,10 +91,32 @@ public final class ClipConfigJson {
                     merge(textDefaults(), root.get("text_config"), root.get("text_config_dict")),
                     ClipTextConfig.class);
             return new ClipConfig(vision, text, root.path("projection_dim").asInt(512),
-                    root.path("logit_scale_init_value").asDouble(2.6592));
+                    root.path("logit_scale_init_value").asDouble(2.6592), head);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e.getOriginalMessage(), e);
         }
+    }
+
+    /** Reads {@code gse.vision_head}: absent or {@code {"type": "linear"}} gives null. */
+    private static ClipConfig.VisionHead visionHead(ObjectNode root) {
+        JsonNode node = root.path("gse").path("vision_head");
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        String type = node.path("type").asText("");
+        if (type.equals("linear")) {
+            return null;
+        }
+        if (!type.equals(ClipConfig.VisionHead.TYPE) || !node.path("hidden").canConvertToInt()) {
+            throw new IllegalArgumentException("gse.vision_head must be {\"type\": \"mlp\", \"hidden\": N} or"
+                    + " {\"type\": \"linear\"}, got " + node);
+        }
+        return new ClipConfig.VisionHead(node.path("hidden").asInt());
+    }
+
+    /** Returns the {@code gse.vision_head} object of {@code head}. */
+    public static ObjectNode visionHeadJson(ClipConfig.VisionHead head) {
+        return JSON.createObjectNode().put("type", ClipConfig.VisionHead.TYPE).put("hidden", head.hidden());
     }
 
     private static ObjectNode merge(ObjectNode defaults, JsonNode config, JsonNode override) {
@@ -119,6 +142,9 @@ public final class ClipConfigJson {
                 .put("num_attention_heads", v.numAttentionHeads()).put("num_channels", v.numChannels())
                 .put("image_size", v.imageSize()).put("patch_size", v.patchSize()).put("hidden_act", v.hiddenAct())
                 .put("layer_norm_eps", v.layerNormEps()).put("projection_dim", config.projectionDim());
+        if (config.visionHead() != null) {
+            root.putObject("gse").set("vision_head", visionHeadJson(config.visionHead()));
+        }
         if (!config.hasText()) {
             root.put("architectures", JSON.createArrayNode().add("CLIPVisionModelWithProjection"));
             root.setAll(vision);

@@ -36,6 +36,18 @@ import java.util.Set;
  * A vision-only model ({@code CLIPVisionModelWithProjection}, {@link ClipConfig#hasText()} false) has only the
  * {@code vision_model.*} keys and {@code visual_projection.weight}.
  *
+ * <p>A GSE bundle whose {@code config.json} declares {@code gse.vision_head} ({@link ClipConfig.VisionHead})
+ * also holds the MLP image head under keys outside Hugging Face's names, with {@code H} = the head's hidden width:
+ *
+ * <pre>
+ * gse_head.fc1.weight                                            [H, Dv]
+ * gse_head.fc1.bias                                              [H]
+ * gse_head.fc2.weight                                            [P, H]
+ * gse_head.fc2.bias                                              [P]
+ * </pre>
+ *
+ * Without that declaration these keys are unexpected, and loaders reject them.
+ *
  * <p>Some checkpoints also hold the non-parameter buffers {@link #BUFFERS} ({@code position_ids}, int64
  * {@code [1, N]}), which older HF versions saved; loaders accept and drop them.
  */
@@ -51,6 +63,11 @@ public final class ClipKeys {
     public static final String VISION_POSITION_EMBEDDING = "vision_model.embeddings.position_embedding.weight";
     public static final String TOKEN_EMBEDDING = "text_model.embeddings.token_embedding.weight";
     public static final String TEXT_POSITION_EMBEDDING = "text_model.embeddings.position_embedding.weight";
+
+    /** Prefix of GSE's MLP image head, and its two linear layers; append {@code .weight} or {@code .bias}. */
+    public static final String VISION_HEAD = "gse_head.";
+    public static final String VISION_HEAD_FC1 = "gse_head.fc1";
+    public static final String VISION_HEAD_FC2 = "gse_head.fc2";
 
     /** LayerNorm modules outside the encoder layers; append {@code .weight} or {@code .bias}. */
     public static final String VISION_PRE_LAYERNORM = "vision_model.pre_layrnorm";
@@ -104,6 +121,13 @@ public final class ClipKeys {
         keys.put(VISUAL_PROJECTION, shape(config.projectionDim(), v.hiddenSize()));
         if (t != null) {
             keys.put(TEXT_PROJECTION, shape(config.projectionDim(), t.hiddenSize()));
+        }
+        if (config.visionHead() != null) {
+            int hidden = config.visionHead().hidden();
+            keys.put(weight(VISION_HEAD_FC1), shape(hidden, v.hiddenSize()));
+            keys.put(bias(VISION_HEAD_FC1), shape(hidden));
+            keys.put(weight(VISION_HEAD_FC2), shape(config.projectionDim(), hidden));
+            keys.put(bias(VISION_HEAD_FC2), shape(config.projectionDim()));
         }
         return Collections.unmodifiableMap(keys);
     }

@@ -71,7 +71,8 @@ public final class ModelBundle {
      * @param weights float32 weights under HF keys
      * @param preprocessor the image preprocessing
      * @param tokenizer the {@code tokenizer.json} to copy, or null
-     * @param gse the {@code gse} object stored in {@code config.json} (frame and alpha policies)
+     * @param gse the {@code gse} object stored in {@code config.json} (frame and alpha policies); the
+     *     {@code vision_head} entry comes from {@code config}
      * @param card the model card
      */
     public static void write(Path folder, ClipConfig config, Map<String, Tensor> weights,
@@ -85,7 +86,9 @@ public final class ModelBundle {
             ClipCheckpoint.validate(config, weights, temp.resolve("model.safetensors"));
             Safetensors.write(temp.resolve("model.safetensors"), weights, Map.of("format", "pt"));
             ObjectNode configJson = ClipConfigJson.toJson(config);
-            configJson.set("gse", gse);
+            // The gse object of toJson (the vision head) merged with the caller's (frame and alpha policies)
+            ObjectNode section = configJson.has("gse") ? (ObjectNode) configJson.get("gse") : configJson.putObject("gse");
+            section.setAll(gse);
             Files.write(temp.resolve("config.json"), JSON.writeValueAsBytes(configJson));
             Files.writeString(temp.resolve("preprocessor_config.json"), preprocessor.toJson(), StandardCharsets.UTF_8);
             if (tokenizer != null) {

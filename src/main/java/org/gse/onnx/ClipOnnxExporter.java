@@ -138,7 +138,14 @@ public final class ClipOnnxExporter {
                 attr("axis", 1L)); // [B, 1, D]
         pooled = g.op("Reshape", List.of(pooled, shape(0, d)));
         pooled = layerNorm(pooled, ClipKeys.VISION_POST_LAYERNORM, v.layerNormEps());
-        String embeds = projection(pooled, ClipKeys.VISUAL_PROJECTION, IMAGE_EMBEDS);
+        String embeds;
+        if (config.visionHead() == null) {
+            embeds = projection(pooled, ClipKeys.VISUAL_PROJECTION, IMAGE_EMBEDS);
+        } else {
+            // GSE's MLP head: fc1, GELU (erf), fc2, all float32 as the linear projection is
+            String h = activation(headLinear(pooled, ClipKeys.VISION_HEAD_FC1, null), "gelu");
+            embeds = headLinear(h, ClipKeys.VISION_HEAD_FC2, IMAGE_EMBEDS);
+        }
         g.output(embeds, OnnxGraph.FLOAT, "batch", config.projectionDim());
         return g;
     }
@@ -307,6 +314,18 @@ public final class ClipOnnxExporter {
         int in = (int) w.shape()[1];
         String weight = g.floats(key + ".T", transpose(w.data(), out, in, 1f), in, out);
         return g.node("", "MatMul", List.of(x, weight), List.of(outputName))[0];
+    }
+
+    /** Returns {@code x @ W^T + b} in float32, written to {@code outputName} when it is not null. */
+    private String headLinear(String x, String module, String outputName) {
+        Tensor w = weights.get(ClipKeys.weight(module));
+        int out = (int) w.shape()[0];
+        int in = (int) w.shape()[1];
+        String weight = g.floats(ClipKeys.weight(module) + ".T", transpose(w.data(), out, in, 1f), in, out);
+        String product = g.op("MatMul", List.of(x, weight));
+        Tensor b = weights.get(ClipKeys.bias(module));
+        List<String> inputs = List.of(product, g.floats(ClipKeys.bias(module), b.data(), out));
+        return outputName == null ? g.op("Add", inputs) : g.node("", "Add", inputs, List.of(outputName))[0];
     }
 
     /**

@@ -69,9 +69,9 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
     }
 
     /**
-     * Which parameters a stage updates. {@code HEAD} trains the linear projections on cached backbone features.
-     * NOTE: the head is linear, not an MLP, because the bundle must stay a Hugging Face CLIP checkpoint that the
-     * ONNX export and every loader read; an MLP head would need weights those loaders do not know.
+     * Which parameters a stage updates. {@code HEAD} trains the image head (the linear {@code visual_projection},
+     * or the MLP head a stage's {@code head} field declares) and, for image-text, the text projection and
+     * {@code logit_scale}, on cached backbone features.
      */
     public enum Mode { HEAD, LAST_BLOCKS, ALL }
 
@@ -117,11 +117,13 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
      * @param margin the cosine margin of the margin loss: negatives are pushed below it
      * @param hardNegatives add each anchor's labelled negative partner to the image-image InfoNCE columns
      * @param augment the image augmentations
+     * @param head the MLP image head a {@code head} stage adds and trains ({@code head: {type: mlp, hidden: N}}),
+     *     or null for the linear {@code visual_projection} ({@code head: linear}, the default)
      */
     public record StageConfig(String name, Kind kind, Path images, Path data, Mode mode, int lastBlocks, int epochs,
             int batchSize, int accumulationSteps, double learningRate, double weightDecay, int warmupSteps,
             double maxGradNorm, int patience, Loss loss, double temperature, double margin, boolean hardNegatives,
-            Augment augment) {
+            Augment augment, ClipConfig.VisionHead head) {
 
         /** Returns the training mode as written in the configuration. */
         public String modeText() {
@@ -221,7 +223,7 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
     private static StageConfig parseStage(Fields f, int index, Base base) {
         f.allow("name", "kind", "images", "queries", "pairs", "train", "epochs", "batch_size", "accumulation_steps",
                 "learning_rate", "weight_decay", "warmup_steps", "max_grad_norm", "patience", "loss", "temperature",
-                "margin", "hard_negatives", "augment");
+                "margin", "hard_negatives", "augment", "head");
         String name = f.text("name", "stage-" + (index + 1));
         String kindText = f.text("kind", null);
         Kind kind = null;
@@ -294,9 +296,37 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
         double margin = f.number("margin", 0.5);
         boolean hardNegatives = f.bool("hard_negatives", true);
         Augment augment = parseAugment(f.node.get("augment"), f);
+        ClipConfig.VisionHead head = parseHead(f.node.get("head"), f, mode);
         return new StageConfig(name, kind, images, data, mode, lastBlocks, epochs, batchSize, accumulation,
                 learningRate, weightDecay, warmup, maxGradNorm, patience, loss, temperature, margin, hardNegatives,
-                augment);
+                augment, head);
+    }
+
+    /** Parses {@code head}: absent, {@code linear} or {@code {type: linear}} give null. */
+    private static ClipConfig.VisionHead parseHead(JsonNode node, Fields stage, Mode mode) {
+        if (node == null || (node.isTextual() && node.asText().equals("linear"))) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw stage.error("head", "must be linear or {type: mlp, hidden: N}, got " + node);
+        }
+        Fields f = new Fields((ObjectNode) node, stage.prefix + "head.", stage.source, stage.folder);
+        f.allow("type", "hidden");
+        String type = f.text("type", "linear");
+        if (type.equals("linear")) {
+            if (node.has("hidden")) {
+                throw f.error("hidden", "applies to the mlp head only");
+            }
+            return null;
+        }
+        if (!type.equals(ClipConfig.VisionHead.TYPE)) {
+            throw f.error("type", "must be linear or mlp, got '" + type + "'");
+        }
+        if (mode != Mode.HEAD) {
+            throw stage.error("head", "an mlp head is added by a stage with train: head; this stage trains "
+                    + (mode == Mode.ALL ? "all" : "last_blocks"));
+        }
+        return new ClipConfig.VisionHead((int) f.integer("hidden", 512, 1));
     }
 
     private static Augment parseAugment(JsonNode node, Fields stage) {

@@ -179,7 +179,11 @@ public final class Trainer {
         Base base = loadBase();
         ClipWeights weights = base.weights();
         if (saved != null) {
-            weights = new ClipWeights(weights.config(), saved.model());
+            // A stage before the stop added an MLP image head: its weights are in the checkpoint.
+            Tensor fc1 = saved.model().get(ClipKeys.weight(ClipKeys.VISION_HEAD_FC1));
+            ClipConfig savedConfig = fc1 == null ? weights.config()
+                    : weights.config().withVisionHead(new ClipConfig.VisionHead((int) fc1.shape()[0]));
+            weights = new ClipWeights(savedConfig, saved.model());
         }
 
         // 3. Data, test leakage check, validation split
@@ -373,7 +377,10 @@ public final class Trainer {
             mode = stage.mode();
             boolean imageText = stage.kind() == Kind.IMAGE_TEXT;
 
-            // 1. Trainable parameters and examples
+            // 1. Image head, trainable parameters and examples
+            if (stage.head() != null) {
+                addVisionHead(stage.head(), s, label);
+            }
             model.setTrainable(trainable(stage, model.config()));
             Map<String, NDArray> parameters = model.trainableParameters();
             List<Example> examples = data.examples(validation);
@@ -518,6 +525,34 @@ public final class Trainer {
             }
         }
 
+        /**
+         * Adds the stage's MLP image head to the model, initialised as PyTorch's {@code nn.Linear} is (uniform in
+         * {@code +-1/sqrt(fan_in)}) from a generator seeded by (seed, stage). A head that an earlier stage added,
+         * or that the base model has, is kept when its width matches.
+         */
+        private void addVisionHead(ClipConfig.VisionHead head, int s, String label) {
+            ClipConfig.VisionHead present = model.config().visionHead();
+            if (present != null) {
+                if (present.hidden() != head.hidden()) {
+                    throw new IllegalArgumentException(label + ": head.hidden is " + head.hidden() + " but the model"
+                            + " already has an mlp head of width " + present.hidden() + "; use the same width");
+                }
+                return;
+            }
+            SplittableRandom random = new SplittableRandom(mix(config.seed(), s, 0x4EAD));
+            Map<String, long[]> shapes = ClipKeys.expected(model.config().withVisionHead(head));
+            Map<String, Tensor> weights = new LinkedHashMap<>();
+            for (String module : new String[] {ClipKeys.VISION_HEAD_FC1, ClipKeys.VISION_HEAD_FC2}) {
+                long[] weightShape = shapes.get(ClipKeys.weight(module));
+                double bound = 1 / Math.sqrt(weightShape[1]);
+                weights.put(ClipKeys.weight(module), uniform(weightShape, bound, random));
+                weights.put(ClipKeys.bias(module), uniform(shapes.get(ClipKeys.bias(module)), bound, random));
+            }
+            model.addVisionHead(head, weights);
+            LOG.info("{}: added an mlp image head ({} -> {} -> {}) in place of visual_projection", label,
+                    model.config().visionConfig().hiddenSize(), head.hidden(), model.config().projectionDim());
+        }
+
         private TrainCheckpoint.Tensors tensors(AdamW optimizer, Map<String, Tensor> best) {
             return new TrainCheckpoint.Tensors(model.toTensors(), optimizer.state(), best);
         }
@@ -593,7 +628,7 @@ public final class Trainer {
         private NDArray trainImages(List<String> ids, StickerImages stickers, StageConfig stage,
                 List<SplittableRandom> randoms, NDManager scope) {
             if (mode == Mode.HEAD) {
-                return head(ids, pooledImages, ClipKeys.VISUAL_PROJECTION, scope);
+                return imageHead(ids, scope);
             }
             int size = model.config().visionConfig().imageSize();
             int plane = 3 * size * size;
@@ -612,7 +647,17 @@ public final class Trainer {
             return model.textFeatures(tokens(texts, scope));
         }
 
-        /** Head mode: cached pooled features {@code (B, D)} times the projection, {@code (B, P)}. */
+        /** Head mode: the image head on cached pooled features {@code (B, D)}, {@code (B, P)}. */
+        private NDArray imageHead(List<String> ids, NDManager scope) {
+            int width = pooledImages.get(ids.getFirst()).length;
+            float[] rows = new float[ids.size() * width];
+            for (int i = 0; i < ids.size(); i++) {
+                System.arraycopy(pooledImages.get(ids.get(i)), 0, rows, i * width, width);
+            }
+            return model.imageHead(scope.create(rows, new Shape(ids.size(), width)), scope);
+        }
+
+        /** Head mode: cached pooled text features {@code (B, D)} times the projection, {@code (B, P)}. */
         private NDArray head(List<String> keys, Map<String, float[]> pooled, String projection, NDManager scope) {
             int width = pooled.get(keys.getFirst()).length;
             float[] rows = new float[keys.size() * width];
@@ -792,7 +837,7 @@ public final class Trainer {
                     List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 32));
                     NDArray features;
                     if (mode == Mode.HEAD && pooledImages != null && pooledImages.keySet().containsAll(chunk)) {
-                        features = head(chunk, pooledImages, ClipKeys.VISUAL_PROJECTION, scope);
+                        features = imageHead(chunk, scope);
                     } else {
                         int size = model.config().visionConfig().imageSize();
                         int plane = 3 * size * size;
@@ -837,18 +882,34 @@ public final class Trainer {
     /** Validation scores (cosine similarities) with their labels and AUC. */
     record Validation(double auc, double[] scores, boolean[] labels) {}
 
-    /** Returns the parameters a stage trains. */
+    /**
+     * Returns the parameters a stage trains. With an MLP image head, the head takes the place of
+     * {@code visual_projection}, which then gets no gradient and is left as it is.
+     */
     static Predicate<String> trainable(StageConfig stage, ClipConfig config) {
         boolean imageText = stage.kind() == Kind.IMAGE_TEXT;
-        return switch (stage.mode()) {
-            case HEAD -> key -> key.equals(ClipKeys.VISUAL_PROJECTION)
+        boolean mlp = config.visionHead() != null;
+        Predicate<String> imageHead = key -> mlp ? key.startsWith(ClipKeys.VISION_HEAD)
+                : key.equals(ClipKeys.VISUAL_PROJECTION);
+        Predicate<String> selected = switch (stage.mode()) {
+            case HEAD -> key -> imageHead.test(key)
                     || (imageText && (key.equals(ClipKeys.TEXT_PROJECTION) || key.equals(ClipKeys.LOGIT_SCALE)));
             case LAST_BLOCKS -> {
                 Predicate<String> vision = DjlClipModel.visionTail(config, stage.lastBlocks(), true, imageText);
                 yield key -> vision.test(key) || (imageText && key.equals(ClipKeys.TEXT_PROJECTION));
             }
-            case ALL -> key -> imageText || key.startsWith(ClipKeys.VISION) || key.equals(ClipKeys.VISUAL_PROJECTION);
+            case ALL -> key -> imageText || key.startsWith(ClipKeys.VISION) || imageHead.test(key);
         };
+        return key -> !(mlp && key.equals(ClipKeys.VISUAL_PROJECTION)) && selected.test(key);
+    }
+
+    /** Returns a tensor of {@code shape} with values uniform in {@code [-bound, bound)}. */
+    private static Tensor uniform(long[] shape, double bound, SplittableRandom random) {
+        float[] data = new float[Math.toIntExact(Tensor.elementCount(shape))];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) ((2 * random.nextDouble() - 1) * bound);
+        }
+        return new Tensor(shape, data);
     }
 
     /**

@@ -45,6 +45,29 @@ class TrainConfigTest {
     }
 
     @Test
+    void mlpHeadParses() {
+        TrainConfig config = TrainConfig.parse(VALID.replace("loss: margin",
+                "loss: margin\n    train: head\n    head: {type: mlp, hidden: 256}"), Path.of("/cfg"), null);
+        assertEquals(new org.gse.model.ClipConfig.VisionHead(256), config.stages().get(1).head());
+        assertEquals(null, config.stages().get(0).head(), "linear is the default");
+    }
+
+    @Test
+    void mlpHeadOutsideHeadStageRejected() {
+        String message = error(VALID.replace("loss: margin", "loss: margin\n    train: all\n    head: {type: mlp}"));
+        assertTrue(message.contains("stages[1].head"), message);
+        assertTrue(message.contains("train: head"), message);
+    }
+
+    @Test
+    void badHeadTypeNamesField() {
+        String message = error(VALID.replace("loss: margin",
+                "loss: margin\n    train: head\n    head: {type: conv}"));
+        assertTrue(message.contains("stages[1].head.type"), message);
+        assertTrue(message.contains("conv"), message);
+    }
+
+    @Test
     void negativeBatchSizeNamesField() {
         String message = error(VALID.replace("loss: margin", "loss: margin\n    batch_size: -3"));
         assertTrue(message.contains("stages[1].batch_size"), message);
