@@ -56,7 +56,7 @@ public final class DjlClipModel implements AutoCloseable {
         this.manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         for (Map.Entry<String, Tensor> entry : weights.tensors().entrySet()) {
             Tensor tensor = entry.getValue();
-            NDArray array = manager.create(tensor.data(), new Shape(tensor.shape()));
+            NDArray array = DjlArrays.owned(manager.create(tensor.data(), new Shape(tensor.shape())));
             array.setName(entry.getKey());
             parameters.put(entry.getKey(), array);
         }
@@ -198,7 +198,7 @@ public final class DjlClipModel implements AutoCloseable {
                             + java.util.Arrays.toString(expected.get(key)) + ", got "
                             + (tensor == null ? "none" : tensor.shapeString()));
                 }
-                NDArray array = manager.create(tensor.data(), new Shape(tensor.shape()));
+                NDArray array = DjlArrays.owned(manager.create(tensor.data(), new Shape(tensor.shape())));
                 array.setName(key);
                 parameters.put(key, array);
             }
@@ -276,7 +276,7 @@ public final class DjlClipModel implements AutoCloseable {
         ClipVisionConfig v = config.visionConfig();
         JniUtils.setGradMode(false);
         try (NDManager scope = manager.newSubManager()) {
-            NDArray input = scope.create(pixels, new Shape(batch, v.numChannels(), v.imageSize(), v.imageSize()));
+            NDArray input = DjlArrays.owned(scope.create(pixels, new Shape(batch, v.numChannels(), v.imageSize(), v.imageSize())));
             return rows(imageFeatures(input), batch);
         }
     }
@@ -285,7 +285,7 @@ public final class DjlClipModel implements AutoCloseable {
     public float[][] textFeatures(long[] ids, int batch) {
         JniUtils.setGradMode(false);
         try (NDManager scope = manager.newSubManager()) {
-            NDArray input = scope.create(ids, new Shape(batch, ids.length / batch));
+            NDArray input = DjlArrays.owned(scope.create(ids, new Shape(batch, ids.length / batch)));
             return rows(textFeatures(input), batch);
         }
     }
@@ -373,7 +373,7 @@ public final class DjlClipModel implements AutoCloseable {
                 mask[i * length + j] = -Float.MAX_VALUE;
             }
         }
-        return manager.create(mask, new Shape(1, 1, length, length));
+        return DjlArrays.owned(manager.create(mask, new Shape(1, 1, length, length)));
     }
 
     private NDArray p(String key) {

@@ -1,5 +1,6 @@
 package org.gse.train;
 
+import org.gse.djl.DjlArrays;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -63,7 +64,7 @@ public final class TrainBenchmark {
             weight[i] = (float) (0.02 * random.nextGaussian());
         }
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            NDArray head = manager.create(weight, new Shape(projection, hidden));
+            NDArray head = DjlArrays.owned(manager.create(weight, new Shape(projection, hidden)));
             head.setRequiresGradient(true);
             Map<String, NDArray> parameters = new LinkedHashMap<>();
             parameters.put("visual_projection.weight", head);
@@ -82,8 +83,8 @@ public final class TrainBenchmark {
                         try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                             NDArray weightT = head.transpose();
                             weightT.attach(scope);
-                            NDArray a = scope.create(first, new Shape(batch, hidden)).matMul(weightT);
-                            NDArray b = scope.create(second, new Shape(batch, hidden)).matMul(weightT);
+                            NDArray a = DjlArrays.owned(scope.create(first, new Shape(batch, hidden))).matMul(weightT);
+                            NDArray b = DjlArrays.owned(scope.create(second, new Shape(batch, hidden))).matMul(weightT);
                             collector.backward(ContrastiveLoss.infoNce(a, b, null, 0.05));
                         }
                         optimizer.clipGradients(1.0);
@@ -129,8 +130,8 @@ public final class TrainBenchmark {
                     long start = System.nanoTime();
                     try (NDManager scope = manager.newSubManager();
                             GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                        NDArray image = model.imageFeatures(scope.create(pixels, new Shape(batch, 3, size, size)));
-                        NDArray text = model.textFeatures(scope.create(ids, new Shape(batch, length)));
+                        NDArray image = model.imageFeatures(DjlArrays.owned(scope.create(pixels, new Shape(batch, 3, size, size))));
+                        NDArray text = model.textFeatures(DjlArrays.owned(scope.create(ids, new Shape(batch, length))));
                         collector.backward(ContrastiveLoss.clip(image, text, parameters.get("logit_scale")));
                     }
                     long middle = System.nanoTime();

@@ -1,5 +1,6 @@
 package org.gse.train;
 
+import org.gse.djl.DjlArrays;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -618,7 +619,7 @@ public final class Trainer {
             NDArray first = trainImages(firsts, stickers, stage, randomsFirst, scope);          // (B, P)
             NDArray second = trainImages(seconds, stickers, stage, randomsSecond, scope);       // (B, P)
             if (stage.loss() == TrainConfig.Loss.MARGIN) {
-                return ContrastiveLoss.margin(first, second, scope.create(labels), stage.margin());
+                return ContrastiveLoss.margin(first, second, DjlArrays.owned(scope.create(labels)), stage.margin());
             }
             NDArray hard = negatives.isEmpty() ? null
                     : trainImages(negatives, stickers, stage, randomsNegative, scope);           // (H, P)
@@ -637,7 +638,7 @@ public final class Trainer {
                 float[] one = stickers.augmentedPixels(ids.get(i), stage.augment(), randoms.get(i));
                 System.arraycopy(one, 0, pixels, i * plane, plane);
             }
-            return model.imageFeatures(scope.create(pixels, new Shape(ids.size(), 3, size, size)));
+            return model.imageFeatures(DjlArrays.owned(scope.create(pixels, new Shape(ids.size(), 3, size, size))));
         }
 
         private NDArray trainTexts(List<String> texts, NDManager scope) {
@@ -654,7 +655,7 @@ public final class Trainer {
             for (int i = 0; i < ids.size(); i++) {
                 System.arraycopy(pooledImages.get(ids.get(i)), 0, rows, i * width, width);
             }
-            return model.imageHead(scope.create(rows, new Shape(ids.size(), width)), scope);
+            return model.imageHead(DjlArrays.owned(scope.create(rows, new Shape(ids.size(), width))), scope);
         }
 
         /** Head mode: cached pooled text features {@code (B, D)} times the projection, {@code (B, P)}. */
@@ -664,7 +665,7 @@ public final class Trainer {
             for (int i = 0; i < keys.size(); i++) {
                 System.arraycopy(pooled.get(keys.get(i)), 0, rows, i * width, width);
             }
-            NDArray features = scope.create(rows, new Shape(keys.size(), width));           // (B, D)
+            NDArray features = DjlArrays.owned(scope.create(rows, new Shape(keys.size(), width)));           // (B, D)
             NDArray weightT = model.parameters().get(projection).transpose();                 // (D, P)
             weightT.attach(scope);
             return features.matMul(weightT);                                                  // (B, P)
@@ -677,7 +678,7 @@ public final class Trainer {
                 long[] one = tokenCache.computeIfAbsent(texts.get(i), text -> tokenizer.encode(text).ids());
                 System.arraycopy(one, 0, ids, i * length, length);
             }
-            return scope.create(ids, new Shape(texts.size(), length));
+            return DjlArrays.owned(scope.create(ids, new Shape(texts.size(), length)));
         }
 
         // -----------------------------------------------------------------------------------------------------
@@ -845,7 +846,7 @@ public final class Trainer {
                         for (int i = 0; i < chunk.size(); i++) {
                             System.arraycopy(stickers.evaluationPixels(chunk.get(i)), 0, pixels, i * plane, plane);
                         }
-                        features = model.imageFeatures(scope.create(pixels, new Shape(chunk.size(), 3, size, size)));
+                        features = model.imageFeatures(DjlArrays.owned(scope.create(pixels, new Shape(chunk.size(), 3, size, size))));
                     }
                     collect(chunk, ContrastiveLoss.normalize(features), result);
                 }
