@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the StickerQueries rows of one corpus split, so that training never sees validation or test stickers.
+"""Write the StickerQueries rows of one corpus split, so that the training data contains no validation or test sticker.
 
 Usage: tools/train_queries.py CORPUS OUT [--language en] [--splits train]
 

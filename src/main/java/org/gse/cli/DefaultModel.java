@@ -3,8 +3,8 @@ package org.gse.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.OptionalDouble;
 import org.gse.model.ModelBundle;
 
@@ -60,19 +60,17 @@ public final class DefaultModel {
     }
 
     private static Path codeRoot() {
-        try {
-            Path code = Path.of(DefaultModel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            // target/gse.jar and target/classes both sit two levels below the repository root.
-            Path target = code.getParent();
-            Path root = target == null ? null : target.getParent();
-            return root != null ? root : Path.of("").toAbsolutePath();
-        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+        CodeSource source = DefaultModel.class.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
             return Path.of("").toAbsolutePath();
         }
-    }
-
-    /** Returns true when the bundled model folder exists. */
-    public static boolean isPresent() {
-        return Files.isRegularFile(location().resolve(ModelBundle.CARD));
+        try {
+            // target/gse.jar and target/classes both sit two levels below the repository root.
+            Path target = Path.of(source.getLocation().toURI()).getParent();
+            Path root = target == null ? null : target.getParent();
+            return root != null ? root : Path.of("").toAbsolutePath();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return Path.of("").toAbsolutePath();
+        }
     }
 }

@@ -212,11 +212,11 @@ public final class EvalCommand implements Callable<Integer> {
      * is given, and builds the corpus first when it is missing.
      */
     private void resolveCorpusDefaults() throws IOException {
-        int given = (trainPairs == null ? 0 : 1) + (testPairs == null ? 0 : 1) + (images == null ? 0 : 1);
-        if (given == 3) {
+        int givenOptions = (trainPairs == null ? 0 : 1) + (testPairs == null ? 0 : 1) + (images == null ? 0 : 1);
+        if (givenOptions == 3) {
             return;
         }
-        if (given > 0) {
+        if (givenOptions > 0) {
             throw new IllegalArgumentException("give all of --train-pairs, --test-pairs and --images, or none of them"
                     + " to use the emoji corpus in " + corpus.root());
         }

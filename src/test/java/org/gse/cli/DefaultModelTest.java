@@ -65,7 +65,8 @@ class DefaultModelTest {
                 json.get("threshold").asDouble(), 1e-12);
         assertEquals("model card", json.get("threshold_source").asText());
         double score = json.get("score").asDouble();
-        assertTrue(score >= -1 && score <= 1, out.toString());
+        assertTrue(score >= -1, out.toString());
+        assertTrue(score <= 1, out.toString());
         assertEquals(score >= json.get("threshold").asDouble(), json.get("similar").asBoolean());
     }
 }
