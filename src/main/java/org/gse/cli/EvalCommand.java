@@ -221,8 +221,8 @@ public final class EvalCommand implements Callable<Integer> {
                     + " to use the emoji corpus in " + corpus.root());
         }
         if (!Files.isRegularFile(corpus.pairs("test")) || !Files.isDirectory(corpus.images())) {
-            log.info("The emoji corpus is missing at {}; building it with gse datasets build emoji (about two"
-                    + " minutes, downloads from the npm registry)", corpus.root());
+            log.info("The emoji corpus is missing at {}; building it with gse datasets build emoji (downloads"
+                    + " about 160 MB from the npm registry)", corpus.root());
             int code = corpusBuilder.build(corpus.root());
             if (code != Main.EXIT_OK || !Files.isRegularFile(corpus.pairs("test"))) {
                 throw new IllegalStateException("building the emoji corpus in " + corpus.root() + " failed (exit code "
