@@ -14,17 +14,11 @@ import org.gse.model.EncoderFactory;
 public final class CommandServices {
 
     /**
-     * Opens {@code --model} paths through the installed {@link ModelOpener} (the CLIP engine). A null path asks for
-     * the bundled default model, which this build does not ship yet.
+     * Opens {@code --model} paths through the installed {@link ModelOpener} (the CLIP engine). A null path opens the
+     * bundled default model at {@link DefaultModel#location()}.
      */
-    private static final EncoderFactory DEFAULT_ENCODER_FACTORY = model -> {
-        if (model == null) {
-            // TODO: open the bundled default model here once it is trained and committed.
-            throw new IllegalArgumentException("no bundled default model in this build; pass --model PATH"
-                    + " (a Hugging Face CLIP folder, a GSE .pt file, a gse train bundle or an .onnx file)");
-        }
-        return ModelOpener.installed().open(model);
-    };
+    private static final EncoderFactory DEFAULT_ENCODER_FACTORY =
+            model -> ModelOpener.installed().open(model == null ? DefaultModel.require() : model);
 
     private static volatile EncoderFactory encoderFactory = DEFAULT_ENCODER_FACTORY;
     private static volatile Function<DecodeLimits, StickerDecoder> decoderFactory = StickerDecoder::withAllFormats;

@@ -45,8 +45,9 @@ public final class EmbedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "PATH",
-            description = "Hugging Face folder, .safetensors/.pt file or .onnx vision graph.")
+    @Option(names = "--model", paramLabel = "PATH",
+            description = "Hugging Face folder, .safetensors/.pt file, gse train bundle or .onnx vision graph"
+                    + " (default: the bundled model in models/default).")
     Path model;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Sticker files or folders.")
@@ -114,6 +115,9 @@ public final class EmbedCommand implements Callable<Integer> {
 
         long start = System.nanoTime();
         List<StickerEmbedder.Result> results;
+        if (model == null) {
+            model = DefaultModel.require();
+        }
         ClipEncoderBase encoder = Models.open(model, options);
         String settings = "frames=" + encoder.framePolicy().id() + ";alpha=" + options.alphaPolicy().id()
                 + ";preprocess=" + encoder.preprocessor().id() + ";precision=" + encoder.precision()

@@ -2,6 +2,7 @@ package org.gse.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -11,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.gse.data.ImageLocator;
 import org.gse.data.PairSet;
+import org.gse.data.emoji.EmojiCorpusLayout;
 import org.gse.decode.DecodeException;
 import org.gse.decode.DecodeLimits;
 import org.gse.decode.StickerDecoder;
@@ -38,7 +40,11 @@ import picocli.CommandLine.Spec;
                 + " sticker_id,sticker_id_2,label).",
                 "Each scorer's threshold is chosen on the training pairs (maximum accuracy) and applied to the test"
                         + " pairs; test metrics get percentile-bootstrap 95%% intervals.",
-                "Prints the results table; with --report writes report.json, scores.csv, report.md and report.html."})
+                "Prints the results table; with --report writes report.json, scores.csv, report.md and report.html.",
+                "With no --train-pairs, --test-pairs and --images, runs on the open emoji corpus in"
+                        + " ~/.cache/gse/data/emoji (pairs/train.csv and pairs/test.csv), building it first if it is"
+                        + " missing. With no --model and no --baseline, evaluates the bundled default model and all"
+                        + " three baselines."})
 public final class EvalCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(EvalCommand.class);
@@ -46,18 +52,22 @@ public final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--train-pairs", required = true, paramLabel = "CSV",
-            description = "Training pairs: the thresholds are chosen on these.")
+    @Option(names = "--train-pairs", paramLabel = "CSV",
+            description = "Training pairs: the thresholds are chosen on these (default: the emoji corpus's"
+                    + " pairs/train.csv).")
     Path trainPairs;
 
-    @Option(names = "--test-pairs", required = true, paramLabel = "CSV", description = "Test pairs: the reported metrics.")
+    @Option(names = "--test-pairs", paramLabel = "CSV",
+            description = "Test pairs: the reported metrics (default: the emoji corpus's pairs/test.csv).")
     Path testPairs;
 
-    @Option(names = "--images", required = true, paramLabel = "DIR",
-            description = "Folder of sticker images: each id is looked up as DIR/ID, then DIR/ID.jpg.")
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "Folder of sticker images: each id is looked up as DIR/ID, then DIR/ID.jpg (default: the"
+                    + " emoji corpus's images/).")
     Path images;
 
-    @Option(names = "--model", paramLabel = "PATH", description = "A model to evaluate (repeatable).")
+    @Option(names = "--model", paramLabel = "PATH", description = "A model to evaluate (repeatable; default: the"
+            + " bundled model in models/default, unless --baseline is given).")
     List<Path> models = new ArrayList<>();
 
     @Option(names = "--baseline", paramLabel = "NAME", split = ",",
@@ -89,6 +99,14 @@ public final class EvalCommand implements Callable<Integer> {
 
     private final ModelOpener opener;
     private final Function<DecodeLimits, StickerDecoder> decoders;
+    private final EmojiCorpusLayout corpus;
+    private final CorpusBuilder corpusBuilder;
+
+    /** Builds the emoji corpus into a folder and returns the exit code of {@code gse datasets build emoji}. */
+    @FunctionalInterface
+    public interface CorpusBuilder {
+        int build(Path out) throws IOException;
+    }
 
     /** Creates the command as the {@code gse} launcher runs it, with the installed model opener and every decoder. */
     public EvalCommand() {
@@ -97,8 +115,20 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** Creates the command with a given model opener and decoder factory, for tests and embedding. */
     public EvalCommand(ModelOpener opener, Function<DecodeLimits, StickerDecoder> decoders) {
+        this(opener, decoders, EmojiCorpusLayout.defaultLocation(), EvalCommand::buildCorpus);
+    }
+
+    /** Creates the command with a given corpus location and builder for the no-argument run, for tests. */
+    public EvalCommand(ModelOpener opener, Function<DecodeLimits, StickerDecoder> decoders, EmojiCorpusLayout corpus,
+            CorpusBuilder corpusBuilder) {
         this.opener = opener;
         this.decoders = decoders;
+        this.corpus = corpus;
+        this.corpusBuilder = corpusBuilder;
+    }
+
+    private static int buildCorpus(Path out) {
+        return new picocli.CommandLine(new EmojiDatasetCommand()).execute("--out", out.toString());
     }
 
     @Override
@@ -109,6 +139,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (hardest < 0) {
             throw new IllegalArgumentException("--hardest must not be negative, got " + hardest);
         }
+        resolveCorpusDefaults();
         PairSet train = PairSet.read(trainPairs);
         PairSet test = PairSet.read(testPairs);
         log.info("Read {} training pairs ({} similar) and {} test pairs ({} similar)", train.size(),
@@ -122,6 +153,12 @@ public final class EvalCommand implements Callable<Integer> {
         List<Scorer<?>> scorers = new ArrayList<>();
         try {
             Set<String> names = new LinkedHashSet<>();
+            if (models.isEmpty() && baselines.isEmpty()) {
+                Path bundled = DefaultModel.require();
+                log.info("No --model given: evaluating the bundled default model {}", bundled);
+                names.add(DefaultModel.NAME);
+                scorers.add(ModelScorer.of(DefaultModel.NAME, opener.open(bundled)));
+            }
             for (Path model : models) {
                 String name = uniqueName(names, model.getFileName() == null ? model.toString()
                         : model.getFileName().toString());
@@ -168,6 +205,35 @@ public final class EvalCommand implements Callable<Integer> {
                 scorer.close();
             }
         }
+    }
+
+    /**
+     * Fills in the open emoji corpus when none of {@code --train-pairs}, {@code --test-pairs} and {@code --images}
+     * is given, and builds the corpus first when it is missing.
+     */
+    private void resolveCorpusDefaults() throws IOException {
+        int givenOptions = (trainPairs == null ? 0 : 1) + (testPairs == null ? 0 : 1) + (images == null ? 0 : 1);
+        if (givenOptions == 3) {
+            return;
+        }
+        if (givenOptions > 0) {
+            throw new IllegalArgumentException("give all of --train-pairs, --test-pairs and --images, or none of them"
+                    + " to use the emoji corpus in " + corpus.root());
+        }
+        if (!Files.isRegularFile(corpus.pairs("test")) || !Files.isDirectory(corpus.images())) {
+            log.info("The emoji corpus is missing at {}; building it with gse datasets build emoji (downloads"
+                    + " about 160 MB from the npm registry)", corpus.root());
+            int code = corpusBuilder.build(corpus.root());
+            if (code != Main.EXIT_OK || !Files.isRegularFile(corpus.pairs("test"))) {
+                throw new IllegalStateException("building the emoji corpus in " + corpus.root() + " failed (exit code "
+                        + code + "); run ./gse datasets build emoji and read its error");
+            }
+        }
+        trainPairs = corpus.pairs("train");
+        testPairs = corpus.pairs("test");
+        images = corpus.images();
+        log.info("Evaluating on the emoji corpus: {} (thresholds) and {} (test), images in {}", trainPairs,
+                testPairs, images);
     }
 
     private static String uniqueName(Set<String> names, String name) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "TCP port to listen on, 0 for any free port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--model", paramLabel = "PATH", required = true, description = "The model to embed with.")
+    @Option(names = "--model", paramLabel = "PATH",
+            description = "The model to embed with (default: the bundled model in models/default).")
     Path model;
 
     @Option(names = "--index", paramLabel = "DIR",
@@ -59,7 +61,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--threshold", paramLabel = "T",
             description = "Cosine at or above which two stickers count as similar, for example the threshold in"
-                    + " gse eval's report.json. Without it, /v1/similarity returns the score and no decision.")
+                    + " gse eval's report.json (default: the threshold in a model bundle's gse.json). Without either,"
+                    + " /v1/similarity returns the score and no decision.")
     Double threshold;
 
     @Option(names = "--token-file", paramLabel = "FILE",
@@ -109,6 +112,16 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxUploadMb < 1 || requestTimeoutSeconds < 1) {
             throw new IllegalArgumentException("--max-upload-mb and --request-timeout must be at least 1, got "
                     + maxUploadMb + " and " + requestTimeoutSeconds);
+        }
+        if (model == null) {
+            model = DefaultModel.require();
+        }
+        if (threshold == null) {
+            OptionalDouble card = DefaultModel.cardThreshold(model);
+            if (card.isPresent()) {
+                threshold = card.getAsDouble();
+                log.info("Using the threshold {} from the model card of {}", threshold, model);
+            }
         }
         // An upload never exceeds the upload limit, and decoding gets no more time than the whole request.
         long maxUpload = maxUploadMb << 20;

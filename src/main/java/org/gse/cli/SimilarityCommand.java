@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.gse.decode.DecodeLimits;
@@ -25,7 +26,9 @@ import picocli.CommandLine.Spec;
 /** {@code gse similarity}: scores one pair of stickers and decides whether they mean the same thing. */
 @Command(name = "similarity", mixinStandardHelpOptions = true,
         description = {"Score how similar two stickers are and decide at a threshold (similar when score >= threshold).",
-                "Use --model PATH, or a weight-free --baseline with the --threshold that gse eval chose for it."})
+                "Uses the bundled default model unless --model PATH or a weight-free --baseline is given. A model"
+                        + " bundle's threshold comes from its model card (gse.json) unless --threshold is given;"
+                        + " a baseline needs the --threshold that gse eval chose for it."})
 public final class SimilarityCommand implements Callable<Integer> {
 
     @Spec
@@ -37,7 +40,7 @@ public final class SimilarityCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "B", description = "The second sticker file.")
     Path second;
 
-    @Option(names = "--model", paramLabel = "PATH", description = "The model to score with.")
+    @Option(names = "--model", paramLabel = "PATH", description = "The model to score with (default: the bundled model in models/default).")
     Path model;
 
     @Option(names = "--baseline", paramLabel = "NAME", description = "A baseline instead of a model: thumbnail,"
@@ -45,7 +48,8 @@ public final class SimilarityCommand implements Callable<Integer> {
     String baseline;
 
     @Option(names = "--threshold", paramLabel = "T",
-            description = "Decision threshold (for example a scorer's threshold in gse eval's report.json).")
+            description = "Decision threshold (for example a scorer's threshold in gse eval's report.json; default:"
+                    + " the threshold in the model bundle's gse.json).")
     Double threshold;
 
     @Option(names = "--json", description = "Print a JSON object with score, threshold and similar.")
@@ -68,16 +72,32 @@ public final class SimilarityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if ((model == null) == (baseline == null)) {
-            throw new IllegalArgumentException("give exactly one of --model PATH or --baseline NAME ("
-                    + String.join(", ", Baselines.NAMES) + ")");
+        if (model != null && baseline != null) {
+            throw new IllegalArgumentException("give either --model PATH or --baseline NAME ("
+                    + String.join(", ", Baselines.NAMES) + "), not both");
         }
         if (threshold != null && !Double.isFinite(threshold)) {
-            throw new IllegalArgumentException("--threshold must be a finite number");
+            throw new IllegalArgumentException("--threshold must be a finite number, got " + threshold);
         }
+        Path modelPath = model;
+        String modelName = model == null ? null : String.valueOf(model.getFileName());
+        if (model == null && baseline == null) {
+            modelPath = DefaultModel.require();
+            modelName = DefaultModel.NAME;
+        }
+        Double threshold = this.threshold;
+        String thresholdSource = threshold == null ? null : "option";
+        if (threshold == null && modelPath != null) {
+            OptionalDouble card = DefaultModel.cardThreshold(modelPath);
+            if (card.isPresent()) {
+                threshold = card.getAsDouble();
+                thresholdSource = "model card";
+            }
+        }
+
         double score;
         String name;
-        try (Scorer<?> scorer = model != null ? ModelScorer.of(String.valueOf(model.getFileName()), opener.open(model))
+        try (Scorer<?> scorer = modelPath != null ? ModelScorer.of(modelName, opener.open(modelPath))
                 : Baselines.create(baseline)) {
             StickerDecoder decoder = decoders.apply(limitOptions.toLimits());
             Sticker a = decoder.decode(first);
@@ -95,6 +115,7 @@ public final class SimilarityCommand implements Callable<Integer> {
                 node.putNull("similar");
             } else {
                 node.put("threshold", threshold);
+                node.put("threshold_source", thresholdSource);
                 node.put("similar", similar);
             }
             node.put("scorer", name);
@@ -105,8 +126,9 @@ public final class SimilarityCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "score %.6f (%s); no threshold given, so no decision: pass --threshold%n", score,
                     name);
         } else {
-            out.printf(Locale.ROOT, "score %.6f  threshold %.6f  %s (%s)%n", score, threshold,
-                    similar ? "similar" : "not similar", name);
+            out.printf(Locale.ROOT, "score %.6f  threshold %.6f  %s (%s%s)%n", score, threshold,
+                    similar ? "similar" : "not similar", name,
+                    thresholdSource.equals("model card") ? ", threshold from the model card" : "");
         }
         out.flush();
         return Main.EXIT_OK;

@@ -2,6 +2,7 @@ package org.gse.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.LinkedHashMap;
@@ -91,6 +92,21 @@ final class AdamW implements AutoCloseable {
             }
         }
         return norm;
+    }
+
+    /**
+     * Sets every gradient to zero without an update. Subtracting a gradient from itself, as {@link #update} does,
+     * would leave NaN where a gradient is infinite, so this writes zeros instead.
+     */
+    void discardGradients() {
+        JniUtils.setGradMode(false);
+        for (NDArray p : parameters.values()) {
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray g = p.getGradient();
+                g.attach(scope);
+                g.set(new NDIndex("..."), 0f);
+            }
+        }
     }
 
     /**

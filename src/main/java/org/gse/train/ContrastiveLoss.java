@@ -84,8 +84,11 @@ public final class ContrastiveLoss {
         return logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg().mean();
     }
 
-    /** Divides each row by its L2 norm. */
+    /**
+     * Divides each row by its L2 norm, floored at 1e-12 as {@code torch.nn.functional.normalize} does, so that a
+     * zero row yields zeros instead of NaN in the loss and its gradient.
+     */
     static NDArray normalize(NDArray features) {
-        return features.div(features.norm(new int[] {1}, true));
+        return features.div(features.norm(new int[] {1}, true).maximum(1e-12f));
     }
 }

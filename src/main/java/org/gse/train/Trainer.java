@@ -409,6 +409,7 @@ public final class Trainer {
             int bestEpoch = state.bestEpoch();
             int badEpochs = state.badEpochs();
             int epochsThisRun = 0;
+            int skippedSteps = 0;
             try (AdamW optimizer = new AdamW(parameters, stage.weightDecay(), manager)) {
                 if (saved != null && state.optimizerStep() > 0) {
                     optimizer.restore(saved.optimizer(), state.optimizerStep());
@@ -445,6 +446,15 @@ public final class Trainer {
                             }
                         }
                         double norm = optimizer.clipGradients(stage.maxGradNorm());
+                        if (!Double.isFinite(norm)) {
+                            // Clipping cannot rescue an infinite gradient (inf * 0 is NaN), and one NaN update
+                            // ruins every weight, so the step is skipped as torch.amp's GradScaler skips it.
+                            skippedSteps++;
+                            LOG.warn("{} epoch {}/{}: gradient norm {} at micro-batch {}; skipped this step ({} so"
+                                    + " far in the run)", label, epoch + 1, stage.epochs(), norm, mb, skippedSteps);
+                            optimizer.discardGradients();
+                            continue;
+                        }
                         optimizer.update(lr);
                         if (imageText && parameters.containsKey(ClipKeys.LOGIT_SCALE)) {
                             AdamW.clampLogitScale(parameters.get(ClipKeys.LOGIT_SCALE));

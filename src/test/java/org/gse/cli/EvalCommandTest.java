@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.gse.data.PairSet;
+import org.gse.data.emoji.EmojiCorpusLayout;
 import org.gse.decode.StickerDecoder;
 import org.gse.eval.ModelOpener;
 import org.gse.testing.PixelEncoder;
@@ -208,12 +209,15 @@ class EvalCommandTest {
         Path report = Files.createDirectories(dir.resolve("existing"));
         Files.writeString(report.resolve("notes.txt"), "keep me");
         Files.writeString(report.resolve("report.json"), "old");
-        Run run = gse(ModelOpener.UNAVAILABLE, "eval", "--train-pairs", train.toString(), "--test-pairs",
+        Run run = gse(pixelModel(), "eval", "--train-pairs", train.toString(), "--test-pairs",
                 test.toString(), "--images", images.toString(), "--bootstrap", "50", "--report", report.toString());
         assertEquals(0, run.exit(), run.err());
         JsonNode json = new ObjectMapper().readTree(report.resolve("report.json").toFile());
-        assertEquals(3, json.get("scorers").size());
-        assertEquals(2, json.get("comparisons").size(), "best baseline against the two others");
+        assertEquals(4, json.get("scorers").size(), "the bundled default model and the three baselines");
+        List<String> names = new ArrayList<>();
+        json.get("scorers").forEach(scorer -> names.add(scorer.get("name").asText()));
+        assertTrue(names.contains(DefaultModel.NAME), names.toString());
+        assertEquals(1, json.get("comparisons").size(), "the model against the best baseline");
         assertEquals("keep me", Files.readString(report.resolve("notes.txt")));
     }
 
@@ -275,7 +279,7 @@ class EvalCommandTest {
         Path report = dir.resolve("whatsapp");
         Run run = gse(ModelOpener.UNAVAILABLE, "eval", "--train-pairs", pairs.resolve("train.csv").toString(),
                 "--test-pairs", pairs.resolve("test.csv").toString(), "--images", stickers.toString(),
-                "--bootstrap", "100", "--report", report.toString());
+                "--baseline", "thumbnail,histogram,phash", "--bootstrap", "100", "--report", report.toString());
         assertEquals(0, run.exit(), run.err());
         JsonNode json = new ObjectMapper().readTree(report.resolve("report.json").toFile());
         assertEquals(0, json.get("data").get("undecodable_images").size(), "every WebP sticker decodes");
@@ -284,6 +288,70 @@ class EvalCommandTest {
             double auc = scorer.get("test").get("auc").get("value").asDouble();
             assertTrue(auc >= 0, scorer.toString());
             assertTrue(auc <= 1, scorer.toString());
+        }
+    }
+
+    @Test
+    void evalWithoutDataBuildsMissingCorpus() throws IOException {
+        EmojiCorpusLayout corpus = new EmojiCorpusLayout(dir.resolve("corpus"));
+        List<Path> builds = new ArrayList<>();
+        EvalCommand.CorpusBuilder builder = out -> {
+            builds.add(out);
+            Files.createDirectories(out.resolve("pairs"));
+            Files.copy(train, out.resolve("pairs/train.csv"));
+            Files.copy(test, out.resolve("pairs/test.csv"));
+            copyFolder(images, out.resolve("images"));
+            return Main.EXIT_OK;
+        };
+        Run first = gseWithCorpus(corpus, builder, "eval", "--baseline", "phash", "--bootstrap", "20");
+        assertEquals(0, first.exit(), first.err());
+        assertEquals(List.of(corpus.root()), builds, "the missing corpus is built once, into its default folder");
+        assertTrue(first.out().contains("phash"), first.out());
+
+        Run second = gseWithCorpus(corpus, builder, "eval", "--baseline", "phash", "--bootstrap", "20");
+        assertEquals(0, second.exit(), second.err());
+        assertEquals(1, builds.size(), "an existing corpus is not rebuilt");
+
+        Run partial = gseWithCorpus(corpus, builder, "eval", "--train-pairs", train.toString());
+        assertEquals(Main.EXIT_USAGE, partial.exit());
+        assertTrue(partial.err().contains("give all of --train-pairs, --test-pairs and --images"), partial.err());
+    }
+
+    @Test
+    void evalReportsFailedCorpusBuild() {
+        EmojiCorpusLayout corpus = new EmojiCorpusLayout(dir.resolve("corpus"));
+        Run run = gseWithCorpus(corpus, out -> Main.EXIT_ERROR, "eval", "--baseline", "phash");
+        assertEquals(Main.EXIT_ERROR, run.exit());
+        assertTrue(run.err().contains("./gse datasets build emoji"), run.err());
+    }
+
+    private Run gseWithCorpus(EmojiCorpusLayout corpus, EvalCommand.CorpusBuilder builder, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                if (type == EvalCommand.class) {
+                    return type.cast(new EvalCommand(ModelOpener.UNAVAILABLE, StickerDecoder::withAllFormats, corpus,
+                            builder));
+                }
+                return CommandLine.defaultFactory().create(type);
+            }
+        };
+        int exit = Main.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true), factory).execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static void copyFolder(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
         }
     }
 
@@ -306,9 +374,17 @@ class EvalCommandTest {
         assertEquals(0, text.exit(), text.err());
         assertTrue(text.out().contains("threshold 0.990000  not similar"), text.out());
 
-        Run noScorer = gse(ModelOpener.UNAVAILABLE, "similarity", a, b);
-        assertEquals(Main.EXIT_USAGE, noScorer.exit());
-        assertTrue(noScorer.err().contains("--model PATH or --baseline NAME"), noScorer.err());
+        Run bundled = gse(pixelModel(), "similarity", a, b, "--json");
+        assertEquals(0, bundled.exit(), bundled.err());
+        JsonNode card = new ObjectMapper().readTree(bundled.out());
+        assertEquals(DefaultModel.NAME, card.get("scorer").asText());
+        assertEquals("model card", card.get("threshold_source").asText());
+        assertEquals(DefaultModel.cardThreshold(DefaultModel.require()).getAsDouble(),
+                card.get("threshold").asDouble(), 1e-12);
+
+        Run both = gse(pixelModel(), "similarity", a, b, "--model", "m", "--baseline", "phash");
+        assertEquals(Main.EXIT_USAGE, both.exit());
+        assertTrue(both.err().contains("--model PATH or --baseline NAME"), both.err());
 
         Run unwired = gse(ModelOpener.UNAVAILABLE, "similarity", a, b, "--model", "m");
         assertTrue(unwired.err().contains("model loading not available yet"), unwired.err());
