@@ -8,9 +8,9 @@ import ai.djl.ndarray.NDArray;
  * and tensors that autograd saves for the backward pass, can outlive the object; once the buffer is collected they
  * read freed memory. Copying into PyTorch-owned storage removes that hazard.
  *
- * <p>NOTE: a training test saw a NaN loss once in a full-suite run before this copy was added, and a resumed run once
- * differed by 6e-3 under heavy load; this hazard fits both, but neither was reproduced on demand, so the link is a
- * likely cause rather than a proven one.
+ * <p>NOTE: a training test once saw a NaN loss in a full-suite run before this copy was added, which this hazard
+ * explains but which was never reproduced on demand. Non-finite gradient norms still occur in image-image training on
+ * the emoji corpus with the copy in place (the trainer skips those steps), so those have another cause.
  */
 public final class DjlArrays {
 
