@@ -449,6 +449,8 @@ public final class Trainer {
                         if (!Double.isFinite(norm)) {
                             // Clipping cannot rescue an infinite gradient (inf * 0 is NaN), and one NaN update
                             // ruins every weight, so the step is skipped as torch.amp's GradScaler skips it.
+                            // NOTE: which examples give the non-finite gradients in image-image stages on the emoji
+                            // corpus (several per epoch from random weights) has not been found.
                             skippedSteps++;
                             LOG.warn("{} epoch {}/{}: gradient norm {} at micro-batch {}; skipped this step ({} so"
                                     + " far in the run)", label, epoch + 1, stage.epochs(), norm, mb, skippedSteps);
