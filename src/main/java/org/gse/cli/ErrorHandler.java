@@ -36,7 +36,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
      */
     static String describe(Throwable cause) {
         if (cause instanceof java.nio.file.FileSystemException fileError) {
-            String what = switch (fileError) {
+            String failure = switch (fileError) {
                 case java.nio.file.NoSuchFileException e -> "not found";
                 case java.nio.file.NotDirectoryException e -> "is not a folder";
                 case java.nio.file.FileAlreadyExistsException e -> "already exists (and is not a folder)";
@@ -45,7 +45,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
                 default -> "file system error";
             };
             String reason = fileError.getReason();
-            return fileError.getFile() + ": " + what + (reason == null || reason.isBlank() ? "" : " (" + reason + ")");
+            return fileError.getFile() + ": " + failure + (reason == null || reason.isBlank() ? "" : " (" + reason + ")");
         }
         return cause.getMessage();
     }
