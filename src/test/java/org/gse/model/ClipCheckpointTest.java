@@ -124,7 +124,8 @@ class ClipCheckpointTest {
         // Without head counts the tiny hidden sizes (32, 24) are not multiples of 64: a clear error.
         String message = assertThrows(CheckpointException.class, () -> ClipCheckpoint.inferConfig(weights))
                 .getMessage();
-        assertTrue(message.contains("not a multiple of 64") && message.contains("--base"), message);
+        assertTrue(message.contains("not a multiple of 64"), message);
+        assertTrue(message.contains("--base"), message);
     }
 
     @Test
@@ -193,7 +194,8 @@ class ClipCheckpointTest {
         Path folder = temp.resolve("empty");
         Files.createDirectories(folder);
         String message = assertThrows(CheckpointException.class, () -> ClipCheckpoint.load(folder)).getMessage();
-        assertTrue(message.contains("model.safetensors") && message.contains("pytorch_model.bin"), message);
+        assertTrue(message.contains("model.safetensors"), message);
+        assertTrue(message.contains("pytorch_model.bin"), message);
     }
 
     @Test

@@ -134,14 +134,16 @@ class SafetensorsTest {
     void offsetsPastTheDataAreRejected() throws IOException {
         Path file = withHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 4);
         String message = messageOf(file);
-        assertTrue(message.contains("tensor w") && message.contains("end past the data"), message);
+        assertTrue(message.contains("tensor w"), message);
+        assertTrue(message.contains("end past the data"), message);
         assertTrue(message.startsWith(file.toString()), message);
     }
 
     @Test
     void byteLengthMustMatchTheShape() throws IOException {
         String message = messageOf(withHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8));
-        assertTrue(message.contains("needs 12 bytes") && message.contains("span 8"), message);
+        assertTrue(message.contains("needs 12 bytes"), message);
+        assertTrue(message.contains("span 8"), message);
     }
 
     @Test
@@ -162,7 +164,8 @@ class SafetensorsTest {
         String message = messageOf(withHeader("{\"w\": {\"dtype\": \"F32\",", 0));
         assertTrue(message.contains("not valid JSON"), message);
         message = messageOf(withHeader("{\"w\":1,\"w\":2}", 0));
-        assertTrue(message.contains("not valid JSON") && message.contains("Duplicate"), message);
+        assertTrue(message.contains("not valid JSON"), message);
+        assertTrue(message.contains("Duplicate"), message);
         message = messageOf(withHeader("[1,2,3]", 0));
         assertTrue(message.contains("does not start with '{'"), message);
     }
@@ -215,7 +218,8 @@ class SafetensorsTest {
         Files.writeString(folder.resolve(Safetensors.INDEX_FILE), "{\"metadata\":{},\"weight_map\":"
                 + "{\"x\":\"a.safetensors\",\"y\":\"b.safetensors\",\"z\":\"a.safetensors\"}}");
         String message = assertThrows(CheckpointException.class, () -> Safetensors.readSharded(folder)).getMessage();
-        assertTrue(message.contains("z is mapped to a.safetensors") && message.contains("holds stray"), message);
+        assertTrue(message.contains("z is mapped to a.safetensors"), message);
+        assertTrue(message.contains("holds stray"), message);
 
         Files.writeString(folder.resolve(Safetensors.INDEX_FILE), "{\"weight_map\":{\"x\":\"c.safetensors\"}}");
         message = assertThrows(CheckpointException.class, () -> Safetensors.readSharded(folder)).getMessage();
