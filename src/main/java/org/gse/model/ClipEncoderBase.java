@@ -7,8 +7,8 @@ import org.gse.decode.Frame;
 import org.gse.decode.FramePolicy;
 
 /**
- * What the CLIP engines share: preprocessing frames into pixel tensors, batching, and L2-normalising the raw
- * features an engine computes. Subclasses implement the two forward passes.
+ * The engine-independent part of every CLIP encoder: preprocessing frames into pixel tensors, batching, and
+ * L2-normalising the raw features an engine computes. Subclasses implement the two forward passes.
  */
 public abstract class ClipEncoderBase implements Encoder {
 

@@ -378,7 +378,7 @@ public final class PickleReader {
         long[] out = new long[tuple.size()];
         for (int i = 0; i < out.length; i++) {
             if (!(tuple.get(i) instanceof Long value)) {
-                throw new PickleException("tensor " + what + " " + tuple + " holds a non-integer");
+                throw new PickleException("tensor " + what + " " + tuple + " contains a non-integer");
             }
             out[i] = value;
         }

@@ -146,7 +146,7 @@ public final class TorchCheckpoint implements AutoCloseable {
     /** As {@link #stateDict()} without reading any data: the tensor descriptions. */
     public Map<String, TensorRef> stateDictRefs() throws CheckpointException {
         if (!(root instanceof Map<?, ?> top)) {
-            throw CheckpointException.of(file, "holds a " + describe(root) + ", not a state dict");
+            throw CheckpointException.of(file, "contains a " + describe(root) + ", not a state dict");
         }
         Map<?, ?> dict = top;
         String where = "the top level";
@@ -160,7 +160,7 @@ public final class TorchCheckpoint implements AutoCloseable {
                 }
             }
             if (dict == null) {
-                throw CheckpointException.of(file, "no state dict found: the top level holds no tensors and none of "
+                throw CheckpointException.of(file, "no state dict found: the top level contains no tensors and none of "
                         + STATE_DICT_KEYS + " is a dict of tensors (top-level keys: " + top.keySet() + ")");
             }
             for (Object key : top.keySet()) {

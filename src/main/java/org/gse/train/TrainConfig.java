@@ -54,7 +54,7 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
         }
     }
 
-    /** What a stage trains on. */
+    /** The data kind of a stage: images with text queries, or image pairs. */
     public enum Kind {
         /** Stickers with search queries: symmetric image-text InfoNCE. */
         IMAGE_TEXT("image-text"),
