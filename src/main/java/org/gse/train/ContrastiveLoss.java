@@ -2,6 +2,8 @@ package org.gse.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.gse.djl.DjlArrays;
 
 /**
  * The contrastive losses GSE trains with, on NDArrays so that the PyTorch engine differentiates them. With
@@ -12,6 +14,7 @@ import ai.djl.ndarray.NDManager;
  *   <li>{@link #infoNce}: the same for image-image pairs with a fixed temperature, optionally with hard negative
  *       columns.</li>
  *   <li>{@link #margin}: a contrastive margin loss on labelled pairs.</li>
+ *   <li>{@link #supervised}: the supervised contrastive loss on groups of similar stickers.</li>
  * </ul>
  *
  * <p>{@code logit_scale} handling: the model stores the logarithm of the scale; {@link #clip} takes that parameter
@@ -73,6 +76,46 @@ public final class ContrastiveLoss {
         NDArray similar = cosine.neg().add(1f).square().mul(labels);
         NDArray dissimilar = cosine.sub((float) margin).maximum(0f).square().mul(labels.neg().add(1f));
         return similar.add(dissimilar).mean();
+    }
+
+    /**
+     * Returns the supervised contrastive loss of Khosla et al., "Supervised Contrastive Learning" (NeurIPS 2020),
+     * in its {@code L_out} form, for {@code N} features {@code (N, P)} with group labels: each sticker's logits are
+     * its cosines to the other {@code N - 1} stickers at {@code 1 / temperature}; its loss is the mean, over the
+     * other members of its group, of minus their log-softmax; the result is the mean over stickers. Every sticker
+     * needs at least one other member of its group in the batch.
+     *
+     * @param groups {@code groups[i]} is the group of row {@code i}
+     */
+    public static NDArray supervised(NDArray features, int[] groups, double temperature) {
+        int n = groups.length;
+        NDManager manager = features.getManager();
+
+        // 1. Per row: weight 1 / (positives) on the other members of its group, and a large negative on itself
+        float[] weights = new float[n * n];
+        float[] self = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            int positives = 0;
+            for (int j = 0; j < n; j++) {
+                positives += j != i && groups[j] == groups[i] ? 1 : 0;
+            }
+            if (positives == 0) {
+                throw new IllegalArgumentException("row " + i + " of group " + groups[i] + " has no other member in"
+                        + " the batch");
+            }
+            for (int j = 0; j < n; j++) {
+                weights[i * n + j] = j != i && groups[j] == groups[i] ? 1f / positives : 0f;
+            }
+            // Finite, unlike -inf, so that 0 * log-probability of the sticker itself stays 0 rather than NaN.
+            self[i * n + i] = -1e9f;
+        }
+        NDArray weight = DjlArrays.owned(manager.create(weights, new Shape(n, n)));          // (N, N)
+        NDArray mask = DjlArrays.owned(manager.create(self, new Shape(n, n)));               // (N, N)
+
+        // 2. Cosine logits without the diagonal, then the weighted mean of the positives' log-softmax
+        NDArray z = normalize(features);                                                     // (N, P)
+        NDArray logits = z.matMul(z.transpose()).mul((float) (1 / temperature)).add(mask);   // (N, N)
+        return logits.logSoftmax(1).mul(weight).sum(new int[] {1}).neg().mean();
     }
 
     /** Returns the mean cross-entropy of each row of {@code (B, C)} logits with target column = row index. */

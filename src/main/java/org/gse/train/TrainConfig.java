@@ -25,14 +25,17 @@ import org.gse.model.ClipConfigJson;
  * @param base where the starting weights come from
  * @param seed seeds data order, augmentation, the validation split and random initialisation
  * @param output the folder the model bundle is written to; checkpoints go to {@code output + ".checkpoint"}
- * @param validationFraction the share of training stickers held out for validation (0.1)
+ * @param validationFraction the share of training stickers held out for validation (0.1), or 0 with
+ *     {@code validation}
+ * @param validation an optional Triple-S pair file that validates every stage and calibrates the threshold in place
+ *     of held-out training stickers; none of its stickers may appear in the training data
  * @param test an optional Triple-S pair file of test data: training fails if any of its stickers is used
  * @param logEvery log a progress line every this many optimizer steps (10)
  * @param stages the stages, run in order
  * @param source the configuration file, or null when parsed from text
  */
-public record TrainConfig(Base base, long seed, Path output, double validationFraction, Path test, int logEvery,
-        List<StageConfig> stages, Path source) {
+public record TrainConfig(Base base, long seed, Path output, double validationFraction, Path validation,
+        Path test, int logEvery, List<StageConfig> stages, Path source) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -71,12 +74,18 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
     /**
      * Which parameters a stage updates. {@code HEAD} trains the image head (the linear {@code visual_projection},
      * or the MLP head a stage's {@code head} field declares) and, for image-text, the text projection and
-     * {@code logit_scale}, on cached backbone features.
+     * {@code logit_scale}, on cached backbone features. {@code TEXT} (image-text only) trains the whole text tower,
+     * its projection and {@code logit_scale} against the locked image tower, as in Zhai et al., "LiT: Zero-Shot
+     * Transfer with Locked-image text Tuning" (CVPR 2022): the image embeddings, and every image-image result, stay
+     * exactly as the earlier stages left them.
      */
-    public enum Mode { HEAD, LAST_BLOCKS, ALL }
+    public enum Mode { HEAD, LAST_BLOCKS, ALL, TEXT }
 
-    /** The loss of an image-image stage. */
-    public enum Loss { INFONCE, MARGIN }
+    /**
+     * The loss of an image-image stage: InfoNCE over similar pairs with in-batch and labelled hard negatives, a
+     * margin loss over labelled pairs, or the supervised contrastive loss over groups of similar stickers.
+     */
+    public enum Loss { INFONCE, MARGIN, SUPCON }
 
     /**
      * Sticker augmentations, applied to training images only (never in {@code head} mode, whose backbone
@@ -105,7 +114,8 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
      * @param mode what is trained: {@code head}, {@code last_blocks} or {@code all}
      * @param lastBlocks the number of trailing vision blocks trained in {@code last_blocks} mode
      * @param epochs the maximum number of epochs
-     * @param batchSize examples per micro-batch, which are each other's in-batch negatives
+     * @param batchSize examples per micro-batch, which are each other's in-batch negatives; with the
+     *     {@code supcon} loss an example is a group of similar stickers, so a batch holds every member of each group
      * @param accumulationSteps micro-batches per optimizer step
      * @param learningRate the peak learning rate after warm-up
      * @param weightDecay AdamW's decoupled weight decay, not applied to norms, biases, embeddings and logit_scale
@@ -113,7 +123,7 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
      * @param maxGradNorm the global gradient norm is clipped to this value (0 turns clipping off)
      * @param patience stop after this many epochs without a better validation AUC (0 turns early stopping off)
      * @param loss the image-image loss
-     * @param temperature the fixed softmax temperature of the image-image InfoNCE
+     * @param temperature the fixed softmax temperature of the image-image InfoNCE and supervised contrastive loss
      * @param margin the cosine margin of the margin loss: negatives are pushed below it
      * @param hardNegatives add each anchor's labelled negative partner to the image-image InfoNCE columns
      * @param augment the image augmentations
@@ -129,6 +139,7 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
         public String modeText() {
             return switch (mode) {
                 case HEAD -> "head";
+                case TEXT -> "text";
                 case ALL -> "all";
                 case LAST_BLOCKS -> "last_blocks: " + lastBlocks;
             };
@@ -137,7 +148,7 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
 
     /** Returns this configuration with another output folder (the command line's {@code --out}). */
     public TrainConfig withOutput(Path folder) {
-        return new TrainConfig(base, seed, folder, validationFraction, test, logEvery, stages, source);
+        return new TrainConfig(base, seed, folder, validationFraction, validation, test, logEvery, stages, source);
     }
 
     /** Reads a YAML or JSON file (JSON is valid YAML). */
@@ -164,13 +175,18 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
                     + " stages and output");
         }
         Fields top = new Fields((ObjectNode) root, "", source, folder);
-        top.allow("base", "seed", "output", "validation_fraction", "test", "log_every", "stages");
+        top.allow("base", "seed", "output", "validation_fraction", "validation", "test", "log_every", "stages");
 
         Base base = parseBase(top.object("base", true), source, folder);
         long seed = top.integer("seed", 42, Long.MIN_VALUE);
         Path output = top.path("output", true);
-        double validationFraction = top.number("validation_fraction", 0.1);
-        if (!(validationFraction > 0 && validationFraction < 0.9)) {
+        Path validation = top.path("validation", false);
+        if (validation != null && root.has("validation_fraction")) {
+            throw top.error("validation_fraction", "cannot be combined with validation: the validation pair file"
+                    + " takes the place of held-out training stickers; remove one of the two");
+        }
+        double validationFraction = validation != null ? 0 : top.number("validation_fraction", 0.1);
+        if (validation == null && !(validationFraction > 0 && validationFraction < 0.9)) {
             throw top.error("validation_fraction", "must be between 0 and 0.9 (exclusive), got " + validationFraction);
         }
         Path test = top.path("test", false);
@@ -188,7 +204,8 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
             }
             stages.add(parseStage(new Fields((ObjectNode) node, "stages[" + i + "].", source, folder), i, base));
         }
-        return new TrainConfig(base, seed, output, validationFraction, test, logEvery, List.copyOf(stages), source);
+        return new TrainConfig(base, seed, output, validationFraction, validation, test, logEvery,
+                List.copyOf(stages), source);
     }
 
     private static Base parseBase(Fields fields, Path source, Path folder) {
@@ -257,6 +274,12 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
             mode = Mode.HEAD;
         } else if (train.isTextual() && train.asText().equals("all")) {
             mode = Mode.ALL;
+        } else if (train.isTextual() && train.asText().equals("text")) {
+            if (kind != Kind.IMAGE_TEXT) {
+                throw f.error("train", "text trains the text tower against the locked image tower, so it needs an"
+                        + " image-text stage; this stage is image-image");
+            }
+            mode = Mode.TEXT;
         } else if (train.isObject() && train.size() == 1 && train.has("last_blocks") && train.get("last_blocks").isInt()) {
             mode = Mode.LAST_BLOCKS;
             lastBlocks = train.get("last_blocks").asInt();
@@ -266,7 +289,7 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
                 throw f.error("train.last_blocks", "must be from 1 to the number of vision layers, got " + lastBlocks);
             }
         } else {
-            throw f.error("train", "must be head, all or {last_blocks: N}, got " + train);
+            throw f.error("train", "must be head, all, text or {last_blocks: N}, got " + train);
         }
 
         int epochs = (int) f.integer("epochs", 5, 1);
@@ -287,7 +310,8 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
         Loss loss = switch (lossText) {
             case "infonce" -> Loss.INFONCE;
             case "margin" -> Loss.MARGIN;
-            default -> throw f.error("loss", "must be infonce or margin, got '" + lossText + "'");
+            case "supcon" -> Loss.SUPCON;
+            default -> throw f.error("loss", "must be infonce, margin or supcon, got '" + lossText + "'");
         };
         if (kind == Kind.IMAGE_TEXT && f.node.has("loss")) {
             throw f.error("loss", "applies to image-image stages; image-text stages use the CLIP InfoNCE loss");
@@ -324,7 +348,7 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
         }
         if (mode != Mode.HEAD) {
             throw stage.error("head", "an mlp head is added by a stage with train: head; this stage trains "
-                    + (mode == Mode.ALL ? "all" : "last_blocks"));
+                    + (mode == Mode.ALL ? "all" : mode == Mode.TEXT ? "text" : "last_blocks"));
         }
         return new ClipConfig.VisionHead((int) f.integer("hidden", 512, 1));
     }

@@ -105,6 +105,8 @@ public final class Trainer {
     private final CountDownLatch finished = new CountDownLatch(1);
     /** Test hook: stop (with a checkpoint) after this many epochs in this run; negative = never. */
     private int stopAfterEpochs = -1;
+    /** The pairs of the config's validation file, or null when validation stickers are held out by hash. */
+    private List<TrainData.Pair> validationPairs;
     /** When this run started, so checkpoints carry the training time of all runs of the job. */
     private long runStartNanos;
     /** Training time of the earlier runs that the checkpoint records. */
@@ -192,7 +194,9 @@ public final class Trainer {
         for (StageConfig stage : config.stages()) {
             data.add(StageData.read(stage));
         }
-        checkTestLeakage(data);
+        checkLeakage(data, config.test(), "test", "test results would be meaningless");
+        checkLeakage(data, config.validation(), "validation", "early stopping and the threshold would be biased");
+        validationPairs = config.validation() == null ? null : TrainData.readPairs(config.validation());
         Set<String> validation = validationStickers(data);
         Map<Path, StickerImages> images = new HashMap<>();
         int size = weights.config().visionConfig().imageSize();
@@ -202,6 +206,9 @@ public final class Trainer {
             StickerImages stickers = images.computeIfAbsent(stageData.stage().images(),
                     folder -> new StickerImages(processor, size));
             stickers.load(stageData.stage().images(), stageData.stickers());
+            if (validationPairs != null) {
+                stickers.load(stageData.stage().images(), validation);
+            }
         }
 
         try (DjlClipModel model = new DjlClipModel(weights);
@@ -309,30 +316,45 @@ public final class Trainer {
         return new Base(weights, tokenizer, needsText ? tokenizerFile : null, preprocessor);
     }
 
-    private void checkTestLeakage(List<StageData> data) throws IOException {
-        if (config.test() == null) {
+    /** Fails when a sticker of the {@code role} pair file (test or validation) appears in any stage's data. */
+    private static void checkLeakage(List<StageData> data, Path file, String role, String consequence)
+            throws IOException {
+        if (file == null) {
             return;
         }
-        Set<String> test = new TreeSet<>();
-        for (TrainData.Pair pair : TrainData.readPairs(config.test())) {
-            test.add(pair.first());
-            test.add(pair.second());
+        Set<String> held = new TreeSet<>();
+        for (TrainData.Pair pair : TrainData.readPairs(file)) {
+            held.add(pair.first());
+            held.add(pair.second());
         }
         for (StageData stageData : data) {
             Set<String> leaked = new TreeSet<>(stageData.stickers());
-            leaked.retainAll(test);
+            leaked.retainAll(held);
             if (!leaked.isEmpty()) {
                 List<String> examples = new ArrayList<>(leaked).subList(0, Math.min(5, leaked.size()));
-                throw new IllegalArgumentException(leaked.size() + " stickers of the test file " + config.test()
+                throw new IllegalArgumentException(leaked.size() + " stickers of the " + role + " file " + file
                         + " appear in the training data " + stageData.stage().data() + " (for example "
-                        + String.join(", ", examples) + "); remove them from the training data, since test"
-                        + " results would be meaningless");
+                        + String.join(", ", examples) + "); remove them from the training data, since "
+                        + consequence);
             }
         }
     }
 
-    /** Picks validation stickers: those whose seeded hash falls below the validation fraction. */
+    /**
+     * Picks validation stickers: those of the validation pair file when the config names one, otherwise those
+     * whose seeded hash falls below the validation fraction.
+     */
     private Set<String> validationStickers(List<StageData> data) {
+        if (validationPairs != null) {
+            Set<String> ids = new LinkedHashSet<>();
+            for (TrainData.Pair pair : validationPairs) {
+                ids.add(pair.first());
+                ids.add(pair.second());
+            }
+            LOG.info("Validation: {} pairs of {} stickers from {}", validationPairs.size(), ids.size(),
+                    config.validation());
+            return ids;
+        }
         Set<String> all = new TreeSet<>();
         for (StageData stageData : data) {
             all.addAll(stageData.stickers());
@@ -607,6 +629,22 @@ public final class Trainer {
                 return ContrastiveLoss.clip(imageFeatures, textFeatures, logitScale);
             }
 
+            if (stage.loss() == TrainConfig.Loss.SUPCON) {
+                List<String> members = new ArrayList<>();
+                List<SplittableRandom> randoms = new ArrayList<>();
+                int[] groups = new int[items.stream().mapToInt(e -> e.group().size()).sum()];
+                for (int i = 0; i < b; i++) {
+                    SplittableRandom random = new SplittableRandom(mix(config.seed(), s, epoch, position + i));
+                    for (String member : items.get(i).group()) {
+                        groups[members.size()] = i;
+                        members.add(member);
+                        randoms.add(random.split());
+                    }
+                }
+                NDArray features = trainImages(members, stickers, stage, randoms, scope);         // (N, P)
+                return ContrastiveLoss.supervised(features, groups, stage.temperature());
+            }
+
             List<String> firsts = new ArrayList<>(b);
             List<String> seconds = new ArrayList<>(b);
             List<String> negatives = new ArrayList<>();
@@ -799,9 +837,15 @@ public final class Trainer {
         // -----------------------------------------------------------------------------------------------------
         // Validation
 
-        /** Scores the stage's validation pairs with the current weights. */
+        /**
+         * Scores the validation pairs with the current weights: those of the config's validation file for every
+         * stage, otherwise the stage's own pairs (or query matches) among the held-out stickers.
+         */
         Validation validate(StageData data, StickerImages stickers) {
             JniUtils.setGradMode(false);
+            if (validationPairs != null) {
+                return scorePairs(validationPairs, stickers);
+            }
             List<String> ids = data.stickers().stream().filter(validation::contains).toList();
             if (data.stage().kind() == Kind.IMAGE_TEXT) {
                 List<String> withQueries = new ArrayList<>();
@@ -826,7 +870,11 @@ public final class Trainer {
                 }
                 return new Validation(PairAuc.auc(scores, labels), scores, labels);
             }
-            List<TrainData.Pair> pairs = data.validationPairs(validation);
+            return scorePairs(data.validationPairs(validation), stickers);
+        }
+
+        /** Returns the cosine of each pair's two image embeddings, with the labels and AUC. */
+        private Validation scorePairs(List<TrainData.Pair> pairs, StickerImages stickers) {
             Set<String> needed = new LinkedHashSet<>();
             for (TrainData.Pair pair : pairs) {
                 needed.add(pair.first());
@@ -912,6 +960,8 @@ public final class Trainer {
                 yield key -> vision.test(key) || (imageText && key.equals(ClipKeys.TEXT_PROJECTION));
             }
             case ALL -> key -> imageText || key.startsWith(ClipKeys.VISION) || imageHead.test(key);
+            case TEXT -> key -> key.startsWith(ClipKeys.TEXT) || key.equals(ClipKeys.TEXT_PROJECTION)
+                    || key.equals(ClipKeys.LOGIT_SCALE);
         };
         return key -> !(mlp && key.equals(ClipKeys.VISUAL_PROJECTION)) && selected.test(key);
     }
@@ -979,7 +1029,12 @@ public final class Trainer {
         }
         card.put("architecture", ClipCheckpoint.describe(base.weights().config()));
         card.put("seed", config.seed());
-        card.put("validation_fraction", config.validationFraction());
+        if (config.validation() != null) {
+            card.put("validation_file", config.validation().toString());
+            card.put("validation_file_sha256", TrainData.sha256(config.validation()));
+        } else {
+            card.put("validation_fraction", config.validationFraction());
+        }
         card.set("stages", stages);
         if (Double.isNaN(threshold[0])) {
             LOG.warn("No validation pairs to choose the threshold on; the card records threshold null."
@@ -992,7 +1047,8 @@ public final class Trainer {
         metrics.put("pairs", validation.scores().length);
         metrics.put("auc", Double.isNaN(validation.auc()) ? null : validation.auc());
         metrics.put("accuracy_at_threshold", Double.isNaN(threshold[1]) ? null : threshold[1]);
-        metrics.put("threshold_from", data.getLast().stage().kind() == Kind.IMAGE_TEXT
+        metrics.put("threshold_from", config.validation() != null ? "validation file pairs"
+                : data.getLast().stage().kind() == Kind.IMAGE_TEXT
                 && data.stream().noneMatch(d -> d.stage().kind() == Kind.IMAGE_IMAGE)
                 ? "image-text validation pairs" : "image-image validation pairs");
         if (config.test() != null) {

@@ -1,6 +1,7 @@
 package org.gse.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -84,6 +85,52 @@ class ContrastiveLossTest {
             // cosines 1, .6, 1: (1-1)^2, (1-.6)^2, max(0, 1-.5)^2
             double expected = (0 + 0.16 + 0.25) / 3;
             assertEquals(expected, ContrastiveLoss.margin(first, second, labels, 0.5).getFloat(), 1e-6);
+        }
+    }
+
+    @Test
+    void supervisedLossMatchesHandValue() {
+        // Rows e1, (0,.6,.8), e3 and e1 again, groups {0, 3} and {1, 2}, temperature 0.5: logits are 2 * cosine.
+        float[] rows = {1, 0, 0, 0, 3, 4, 0, 0, 5, 2, 0, 0};
+        double[][] cos = {{1, 0, 0, 1}, {0, 1, 0.8, 0}, {0, 0.8, 1, 0}, {1, 0, 0, 1}};
+        int[] groups = {0, 1, 1, 0};
+        double total = 0;
+        for (int i = 0; i < 4; i++) {
+            double denominator = 0;
+            for (int j = 0; j < 4; j++) {
+                denominator += j == i ? 0 : Math.exp(2 * cos[i][j]);
+            }
+            int partner = i == 0 ? 3 : i == 3 ? 0 : 3 - i;   // each group has one other member
+            total += Math.log(denominator) - 2 * cos[i][partner];
+        }
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray features = manager.create(rows, new Shape(4, 3));
+            float loss = ContrastiveLoss.supervised(features, groups, 0.5).getFloat();
+            assertEquals(total / 4, loss, 1e-6, "supervised contrastive loss on the 4x3 example");
+        }
+    }
+
+    @Test
+    void supervisedLossAveragesOverSeveralPositives() {
+        // Rows 0-2 are e1 in group 5 (two positives each at cosine 1), rows 3-4 are e2 in group 7 (one positive).
+        float[] rows = {1, 0, 1, 0, 1, 0, 0, 1, 0, 1};
+        double first = Math.log(2 * Math.E + 2) - 1;      // other rows: e^1, e^1, e^0, e^0; both positives at 1
+        double second = Math.log(3 + Math.E) - 1;         // other rows: e^0 three times, e^1 once, the positive
+        double expected = (3 * first + 2 * second) / 5;
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray features = manager.create(rows, new Shape(5, 2));
+            float loss = ContrastiveLoss.supervised(features, new int[] {5, 5, 5, 7, 7}, 1.0).getFloat();
+            assertEquals(expected, loss, 1e-6, "mean over two positives per row in group 5");
+        }
+    }
+
+    @Test
+    void supervisedLossRejectsAStickerWithoutItsGroup() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray features = manager.create(new float[] {1, 0, 1, 0, 0, 1}, new Shape(3, 2));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ContrastiveLoss.supervised(features, new int[] {5, 5, 7}, 1.0));
+            assertTrue(e.getMessage().contains("group 7"), e.getMessage());
         }
     }
 
