@@ -82,7 +82,9 @@ final class StickerImages {
             frames.put(id, List.copyOf(kept));
             loaded++;
         }
-        LOG.info("Decoded {} stickers from {} in {} ms", loaded, folder, (System.nanoTime() - start) / 1_000_000);
+        if (loaded > 0) {
+            LOG.info("Decoded {} stickers from {} in {} ms", loaded, folder, (System.nanoTime() - start) / 1_000_000);
+        }
     }
 
     /**

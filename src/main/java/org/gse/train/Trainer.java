@@ -416,8 +416,11 @@ public final class Trainer {
             long stepsPerEpoch = (microBatches + stage.accumulationSteps() - 1) / stage.accumulationSteps();
             long totalSteps = stepsPerEpoch * stage.epochs();
             long parameterCount = parameters.values().stream().mapToLong(p -> p.getShape().size()).sum();
-            LOG.info("{}: {} {} training examples, {} validation stickers, train {} ({} parameters), batch {} x {},"
-                    + " {} steps per epoch", label, examples.size(), stage.kind().id, validationCount(data),
+            String unit = stage.kind() == Kind.IMAGE_IMAGE && stage.loss() == TrainConfig.Loss.SUPCON
+                    ? "image-image groups" : stage.kind().id + " examples";
+            LOG.info("{}: {} {} for training, validation on {}, train {} ({} parameters), batch {} x {},"
+                    + " {} steps per epoch", label, examples.size(), unit,
+                    validationPairs != null ? config.validation().getFileName() : validationCount(data) + " stickers",
                     stage.modeText(), parameterCount, batch, stage.accumulationSteps(), stepsPerEpoch);
 
             // 2. Head mode: pooled features of the frozen backbone, cached in the checkpoint folder

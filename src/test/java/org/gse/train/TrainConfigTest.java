@@ -68,6 +68,37 @@ class TrainConfigTest {
     }
 
     @Test
+    void validationFileReplacesTheFraction() {
+        TrainConfig config = TrainConfig.parse(VALID.replace("stages:", "validation: pairs/validation.csv\nstages:")
+                .replace("validation_fraction: 0.2\n", ""), Path.of("/cfg"), null);
+        assertEquals(Path.of("/cfg/pairs/validation.csv"), config.validation());
+        assertEquals(0, config.validationFraction());
+    }
+
+    @Test
+    void validationFileWithFractionRejected() {
+        String message = error(VALID.replace("stages:", "validation: pairs/validation.csv\nvalidation_fraction: 0.1"
+                + "\nstages:"));
+        assertTrue(message.contains("validation_fraction"), message);
+        assertTrue(message.contains("validation pair file"), message);
+    }
+
+    @Test
+    void supconAndTextModeParse() {
+        TrainConfig config = TrainConfig.parse(VALID.replace("loss: margin", "loss: supcon")
+                .replace("train: {last_blocks: 2}", "train: text"), Path.of("/cfg"), null);
+        assertEquals(TrainConfig.Loss.SUPCON, config.stages().get(1).loss());
+        assertEquals(TrainConfig.Mode.TEXT, config.stages().get(0).mode());
+    }
+
+    @Test
+    void textModeOnImageImageStageRejected() {
+        String message = error(VALID.replace("loss: margin", "loss: margin\n    train: text"));
+        assertTrue(message.contains("stages[1].train"), message);
+        assertTrue(message.contains("image-text stage"), message);
+    }
+
+    @Test
     void negativeBatchSizeNamesField() {
         String message = error(VALID.replace("loss: margin", "loss: margin\n    batch_size: -3"));
         assertTrue(message.contains("stages[1].batch_size"), message);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
+import java.util.function.Predicate;
 import javax.imageio.ImageIO;
 import org.gse.TestData;
 import org.gse.decode.Frame;
@@ -353,5 +354,102 @@ class TrainerTest {
                 () -> new Trainer(TrainConfig.read(file), null).run(false));
         assertTrue(error.getMessage().contains("red_circle_0.png"), error.getMessage());
         assertTrue(error.getMessage().contains("test file"), error.getMessage());
+    }
+
+    /** Splits the shape corpus: stickers 6 and 7 of each class validate, the rest train. */
+    private static Path groupConfig(String name, String extra) throws IOException {
+        Predicate<String> held = line -> line.contains("_6.png") || line.contains("_7.png");
+        List<String> pairs = Files.readAllLines(folder.resolve("pairs.csv"));
+        List<String> queries = Files.readAllLines(folder.resolve("queries.csv"));
+        Files.write(folder.resolve("train-pairs.csv"), pairs.stream().filter(held.negate()).toList());
+        Files.write(folder.resolve("train-queries.csv"), queries.stream().filter(held.negate()).toList());
+        List<String> validation = new java.util.ArrayList<>(List.of("sticker_id,sticker_id_2,label"));
+        List<String> ids = new java.util.ArrayList<>();
+        for (String shape : ShapeStickers.CLASSES) {
+            ids.add(shape.replace(' ', '_') + "_6.png");
+            ids.add(shape.replace(' ', '_') + "_7.png");
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            for (int j = i + 1; j < ids.size(); j++) {
+                validation.add(ids.get(i) + "," + ids.get(j) + "," + (i / 2 == j / 2 ? 1 : 0));
+            }
+        }
+        Files.write(folder.resolve("validation.csv"), validation);
+
+        String tokenizer = TestData.resource("clip/tokenizer/tokenizer.json").toString();
+        String yaml = """
+                base:
+                  tokenizer: %s
+                  architecture:
+                    projection_dim: 16
+                    vision_config: {hidden_size: 32, intermediate_size: 64, num_hidden_layers: 2,
+                                    num_attention_heads: 4, image_size: 32, patch_size: 8}
+                    text_config: {hidden_size: 32, intermediate_size: 64, num_hidden_layers: 2,
+                                  num_attention_heads: 4, max_position_embeddings: 12,
+                                  vocab_size: 834, bos_token_id: 832, eos_token_id: 833}
+                seed: 11
+                output: %s
+                validation: validation.csv
+                stages:
+                  - name: groups
+                    kind: image-image
+                    images: images
+                    pairs: train-pairs.csv
+                    train: all
+                    loss: supcon
+                    temperature: 0.2
+                    epochs: 12
+                    batch_size: 3
+                    learning_rate: 3e-3
+                    warmup_steps: 2
+                    patience: 0
+                  - name: text
+                    kind: image-text
+                    images: images
+                    queries: train-queries.csv
+                    train: text
+                    epochs: 10
+                    batch_size: 6
+                    learning_rate: 3e-3
+                    patience: 0
+                    augment: false
+                %s""".formatted(tokenizer, name, extra);
+        Path file = folder.resolve(name + ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void supervisedContrastiveThenLockedImageTextTraining() throws IOException {
+        Trainer.Result result = new Trainer(TrainConfig.read(groupConfig("groups", "")), null).run(false);
+
+        ObjectNode card = ModelBundle.readCard(result.bundle());
+        JsonNode groups = card.get("stages").get(0);
+        JsonNode text = card.get("stages").get(1);
+        assertEquals(15, card.get("validation").get("pairs").asInt(), "the validation file's pairs: " + card);
+        assertTrue(card.get("validation_file").asText().endsWith("validation.csv"), card.toString());
+        assertFalse(card.has("validation_fraction"), "no stickers held out by hash");
+        double auc = groups.get("validation_auc").asDouble();
+        assertTrue(auc > 0.9, "supervised contrastive validation AUC " + auc);
+
+        // The text stage trains the text tower only: the image embeddings, so the pair AUC, never change.
+        for (JsonNode epoch : text.get("history")) {
+            assertEquals(auc, epoch.get("validation_auc").asDouble(), 0.0, "text stage epoch " + epoch);
+        }
+        JsonNode history = text.get("history");
+        double firstLoss = history.get(0).get("train_loss").asDouble();
+        double lastLoss = history.get(history.size() - 1).get("train_loss").asDouble();
+        assertTrue(lastLoss < 0.8 * firstLoss, "text-tower loss fell from " + firstLoss + " to " + lastLoss);
+    }
+
+    @Test
+    void validationStickerInTrainingDataFails() throws IOException {
+        Path file = groupConfig("validation-leak", "");
+        Files.writeString(folder.resolve("train-pairs.csv"), "red_circle_6.png,red_circle_1.png,1\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(TrainConfig.read(file), null).run(false));
+        assertTrue(error.getMessage().contains("red_circle_6.png"), error.getMessage());
+        assertTrue(error.getMessage().contains("validation file"), error.getMessage());
     }
 }
