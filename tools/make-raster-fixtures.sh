@@ -8,6 +8,8 @@ out="$root/src/test/resources/fixtures/raster"
 mkdir -p "$out"
 
 /usr/bin/python3 "$root/tools/make_raster_fixtures.py" "$out"
+# JPEG EXIF orientation cases with the upright renderings of Pillow (python3-pil).
+/usr/bin/python3 "$root/tools/make_exif_fixtures.py" "$out/exif"
 
 # JPEG: a 32x24 gradient as CMYK (Adobe APP14, inverted samples as Photoshop writes them) and as greyscale,
 # each with the RGB rendering ImageMagick gives, for comparison within a tolerance.

@@ -5,9 +5,12 @@ import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decodes baseline and progressive JPEG, greyscale, YCbCr, CMYK and YCCK, with TwelveMonkeys' ImageIO JPEG reader.
@@ -18,10 +21,13 @@ import javax.imageio.stream.ImageInputStream;
  * <p>Greyscale images are mapped sample to grey level directly, because {@link BufferedImage#getRGB} treats a grey
  * colour space as linear light and brightens the image.
  *
- * <p>NOTE: the EXIF orientation tag is not applied; the frame has the stored orientation, as Pillow's
- * {@code Image.open} returns it.
+ * <p>The EXIF Orientation tag is applied to the decoded frame (see {@link ExifOrientation}), so the sticker's width,
+ * height and pixels are the upright ones that Pillow's {@code ImageOps.exif_transpose} returns. An invalid
+ * orientation value or an unreadable Exif segment leaves the frame as stored and adds a warning.
  */
 public final class JpegDecoder implements FormatDecoder {
+
+    private static final Logger log = LoggerFactory.getLogger(JpegDecoder.class);
 
     @Override
     public Sticker decode(byte[] bytes, Path source, DecodeLimits limits, long deadline) throws DecodeException {
@@ -48,10 +54,17 @@ public final class JpegDecoder implements FormatDecoder {
             reader.dispose();
         }
 
-        int width = image.getWidth();
-        int height = image.getHeight();
-        Frame frame = new Frame(width, height, toArgb(image), 0);
-        return new Sticker(source, format, width, height, List.of(frame), false, List.of());
+        // The orientation is read after the pixels, so a broken file fails above with the decoder's message, and
+        // only metadata problems end up as warnings here.
+        List<String> warnings = new ArrayList<>();
+        Frame stored = new Frame(image.getWidth(), image.getHeight(), toArgb(image), 0);
+        int orientation = ExifOrientation.read(bytes, warnings);
+        Frame frame = ExifOrientation.apply(orientation, stored);
+        if (orientation != ExifOrientation.AS_STORED) {
+            log.debug("Applied EXIF orientation {} to {}: stored {}x{}, upright {}x{}", orientation, source,
+                    stored.width(), stored.height(), frame.width(), frame.height());
+        }
+        return new Sticker(source, format, frame.width(), frame.height(), List.of(frame), false, warnings);
     }
 
     private static int[] toArgb(BufferedImage image) {

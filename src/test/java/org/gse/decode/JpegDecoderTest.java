@@ -16,16 +16,20 @@ import java.nio.file.Path;
 import java.util.List;
 import org.gse.TestData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * JPEG decoding against ImageMagick 6.9's renderings (made by tools/make-raster-fixtures.sh). Different IDCT and
- * upsampling implementations round differently, so colours are compared within a per-channel tolerance.
+ * JPEG decoding against ImageMagick 6.9's renderings (made by tools/make-raster-fixtures.sh) and, for EXIF
+ * orientation, against Pillow 9.4's decoding plus {@code ImageOps.exif_transpose} (made by
+ * tools/make_exif_fixtures.py). Different IDCT and upsampling implementations round differently, so colours are
+ * compared within a per-channel tolerance.
  */
 class JpegDecoderTest {
 
     /**
-     * Largest difference per channel accepted between the two decoders; measured at most 1 on these files with
-     * TwelveMonkeys 3.14.0 and ImageMagick 6.9.11.
+     * Largest difference per channel accepted between the two decoders. Measured with TwelveMonkeys 3.14.0: at most
+     * 1 against ImageMagick 6.9.11, and 0 against Pillow 9.4 on the EXIF orientation files.
      */
     private static final int TOLERANCE = 2;
 
@@ -81,6 +85,79 @@ class JpegDecoderTest {
         assertEquals(expected.length, frame.argb().length, jpeg + " pixel count");
         for (int i = 0; i < expected.length; i++) {
             assertClose(expected[i], frame.argb()[i], jpeg + " pixel " + i % frame.width() + "," + i / frame.width());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    void exifOrientationMatchesPillow(int orientation) throws IOException {
+        String name = "exif/orientation-" + orientation;
+        Sticker sticker = decode(fixture(name + ".jpg"));
+        boolean swapsAxes = orientation >= 5;
+
+        // The stored image is 6x4. Orientations 5 to 8 turn it by a quarter and must report the upright 4x6.
+        assertEquals(swapsAxes ? 4 : 6, sticker.width(), name + " width");
+        assertEquals(swapsAxes ? 6 : 4, sticker.height(), name + " height");
+        assertEquals(List.of(), sticker.warnings(), name + " warnings");
+        assertMatchesReference(name + ".jpg", name + ".expected.png");
+    }
+
+    @Test
+    void exifFixtureCornersAreDistinct() throws IOException {
+        // Orientations are distinguished by where the four corner colours land, so they must differ by more than
+        // the tolerance, or a wrong transform could pass.
+        int[] upright = readArgb(fixture("exif/orientation-1.expected.png"));
+        int[] corners = {upright[0], upright[5], upright[18], upright[23]};
+
+        for (int i = 0; i < corners.length; i++) {
+            for (int j = i + 1; j < corners.length; j++) {
+                assertTrue(channelDifference(corners[i], corners[j]) > 10 * TOLERANCE,
+                        "corners " + i + " and " + j + ": " + hex(corners[i]) + ", " + hex(corners[j]));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 9})
+    void invalidExifOrientationWarns(int orientation) throws IOException {
+        String name = "exif/orientation-" + orientation + ".jpg";
+        Sticker sticker = decode(fixture(name));
+
+        assertEquals(6, sticker.width(), name + " width");
+        assertEquals(4, sticker.height(), name + " height");
+        assertEquals(1, sticker.warnings().size(), name + " warnings: " + sticker.warnings());
+        assertTrue(sticker.warnings().getFirst().contains("EXIF orientation " + orientation + " "),
+                sticker.warnings().getFirst());
+        assertMatchesReference(name, "exif/orientation-1.expected.png");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"broken-tiff-header.jpg", "broken-ifd-offset.jpg"})
+    void brokenExifBlockWarns(String file) throws IOException {
+        String name = "exif/" + file;
+        Sticker sticker = decode(fixture(name));
+
+        assertEquals(6, sticker.width(), name + " width");
+        assertEquals(4, sticker.height(), name + " height");
+        assertEquals(1, sticker.warnings().size(), name + " warnings: " + sticker.warnings());
+        assertTrue(sticker.warnings().getFirst().contains("EXIF"), sticker.warnings().getFirst());
+        assertMatchesReference(name, "exif/orientation-1.expected.png");
+    }
+
+    @Test
+    void cmykWithExifOrientationIsRotated() throws IOException {
+        // Both files contain the same CMYK scan data, so the rotated decode must equal the stored one turned 90
+        // degrees clockwise. Upright pixel (x, y) is then stored pixel (y, stored.height() - 1 - x).
+        Frame stored = decode(fixture("exif/cmyk-orientation-1.jpg")).frames().getFirst();
+        Frame upright = decode(fixture("exif/cmyk-orientation-6.jpg")).frames().getFirst();
+
+        assertEquals(stored.height(), upright.width(), "upright width");
+        assertEquals(stored.width(), upright.height(), "upright height");
+        for (int y = 0; y < upright.height(); y++) {
+            for (int x = 0; x < upright.width(); x++) {
+                assertEquals(hex(pixel(stored, y, stored.height() - 1 - x)), hex(pixel(upright, x, y)),
+                        "upright pixel " + x + "," + y);
+            }
         }
     }
 
