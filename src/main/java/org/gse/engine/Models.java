@@ -49,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p>The model id is the first 16 hex digits of the SHA-256 of the weights file(s) (all shards, in name order),
  * or of the {@code .onnx} file; {@link ModelIds} caches it by path, size and last-modified time. The frame and
  * alpha policies that {@link Options} leaves null come from the {@code gse} object of the model's
- * {@code config.json} (see {@link ModelBundle#readPolicies}), else from the defaults. Preprocessing is {@link ClipImageProcessor} with the folder's
- * {@code preprocessor_config.json} (defaults sized to the model otherwise); text uses the folder's
- * {@code tokenizer.json} when there is one.
+ * {@code config.json} (see {@link ModelBundle#readPolicies}), else from the defaults. Preprocessing is
+ * {@link ClipImageProcessor} with the folder's {@code preprocessor_config.json} (defaults sized to the model
+ * otherwise); text uses the folder's {@code tokenizer.json} when there is one.
  */
 public final class Models {
 

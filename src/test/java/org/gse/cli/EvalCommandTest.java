@@ -334,8 +334,8 @@ class EvalCommandTest {
             @Override
             public <K> K create(Class<K> type) throws Exception {
                 if (type == EvalCommand.class) {
-                    return type.cast(new EvalCommand(EncoderFactory.NOT_AVAILABLE, StickerDecoder::withAllFormats, corpus,
-                            builder));
+                    return type.cast(new EvalCommand(EncoderFactory.NOT_AVAILABLE, StickerDecoder::withAllFormats,
+                            corpus, builder));
                 }
                 return CommandLine.defaultFactory().create(type);
             }
