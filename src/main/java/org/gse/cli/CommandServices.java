@@ -4,7 +4,6 @@ import java.util.Objects;
 import java.util.function.Function;
 import org.gse.decode.DecodeLimits;
 import org.gse.decode.StickerDecoder;
-import org.gse.eval.ModelOpener;
 import org.gse.model.EncoderFactory;
 
 /**
@@ -14,11 +13,11 @@ import org.gse.model.EncoderFactory;
 public final class CommandServices {
 
     /**
-     * Opens {@code --model} paths through the installed {@link ModelOpener} (the CLIP engine). A null path opens the
-     * bundled default model at {@link DefaultModel#location()}.
+     * Opens {@code --model} paths through the installed {@link EncoderFactory} service (the CLIP engine). A null
+     * path opens the bundled default model at {@link DefaultModel#location()}.
      */
     private static final EncoderFactory DEFAULT_ENCODER_FACTORY =
-            model -> ModelOpener.installed().open(model == null ? DefaultModel.require() : model);
+            model -> EncoderFactory.installed().open(model == null ? DefaultModel.require() : model);
 
     private static volatile EncoderFactory encoderFactory = DEFAULT_ENCODER_FACTORY;
     private static volatile Function<DecodeLimits, StickerDecoder> decoderFactory = StickerDecoder::withAllFormats;

@@ -68,12 +68,14 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "16", description = "Frames per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--frame-policy", paramLabel = "POLICY", defaultValue = "even:4",
-            description = "Frames of animated stickers to average: first, middle or even:K (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frame-policy", paramLabel = "POLICY",
+            description = "Frames of animated stickers to average: first, middle or even:K (default: the"
+                    + " gse.frame_policy in the model's config.json, else even:4).")
     String framePolicy;
 
-    @Option(names = "--alpha", paramLabel = "POLICY", defaultValue = "white",
-            description = "Transparency: white, black, #RRGGBB or drop (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--alpha", paramLabel = "POLICY",
+            description = "Transparency: white, black, #RRGGBB or drop (default: the gse.alpha_policy in the"
+                    + " model's config.json, else white).")
     String alpha;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
@@ -99,11 +101,12 @@ public final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // A policy left null here comes from the model's config.json (see Models.resolvePolicies).
         Models.Options options = Models.Options.defaults()
                 .withEngine(Models.Engine.parse(engine))
                 .withPrecision(Models.PrecisionChoice.parse(precision))
-                .withFramePolicy(FramePolicy.parse(framePolicy))
-                .withAlphaPolicy(AlphaPolicy.parse(alpha))
+                .withFramePolicy(framePolicy == null ? null : FramePolicy.parse(framePolicy))
+                .withAlphaPolicy(alpha == null ? null : AlphaPolicy.parse(alpha))
                 .withBatchSize(batch)
                 .withThreads(threads);
         if (cacheDir != null) {
@@ -118,6 +121,7 @@ public final class EmbedCommand implements Callable<Integer> {
         if (model == null) {
             model = DefaultModel.require();
         }
+        options = Models.resolvePolicies(model, options);
         ClipEncoderBase encoder = Models.open(model, options);
         String settings = "frames=" + encoder.framePolicy().id() + ";alpha=" + options.alphaPolicy().id()
                 + ";preprocess=" + encoder.preprocessor().id() + ";precision=" + encoder.precision()

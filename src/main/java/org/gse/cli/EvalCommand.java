@@ -21,11 +21,11 @@ import org.gse.eval.Bootstrap;
 import org.gse.eval.Evaluation;
 import org.gse.eval.Evaluator;
 import org.gse.eval.MissingImagesException;
-import org.gse.eval.ModelOpener;
 import org.gse.eval.ModelScorer;
 import org.gse.eval.ReportWriter;
 import org.gse.eval.Scorer;
 import org.gse.eval.Thumbnails;
+import org.gse.model.EncoderFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -97,7 +97,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     DecodeLimitOptions limitOptions;
 
-    private final ModelOpener opener;
+    private final EncoderFactory opener;
     private final Function<DecodeLimits, StickerDecoder> decoders;
     private final EmojiCorpusLayout corpus;
     private final CorpusBuilder corpusBuilder;
@@ -108,19 +108,22 @@ public final class EvalCommand implements Callable<Integer> {
         int build(Path out) throws IOException;
     }
 
-    /** Creates the command as the {@code gse} launcher runs it, with the installed model opener and every decoder. */
+    /**
+     * Creates the command as the {@code gse} launcher runs it, with the encoder factory of {@link CommandServices}
+     * and every decoder.
+     */
     public EvalCommand() {
-        this(ModelOpener.installed(), StickerDecoder::withAllFormats);
+        this(CommandServices.encoderFactory(), StickerDecoder::withAllFormats);
     }
 
-    /** Creates the command with a given model opener and decoder factory, for tests and embedding. */
-    public EvalCommand(ModelOpener opener, Function<DecodeLimits, StickerDecoder> decoders) {
+    /** Creates the command with a given encoder factory and decoder factory, for tests and embedding. */
+    public EvalCommand(EncoderFactory opener, Function<DecodeLimits, StickerDecoder> decoders) {
         this(opener, decoders, EmojiCorpusLayout.defaultLocation(), EvalCommand::buildCorpus);
     }
 
     /** Creates the command with a given corpus location and builder for the no-argument run, for tests. */
-    public EvalCommand(ModelOpener opener, Function<DecodeLimits, StickerDecoder> decoders, EmojiCorpusLayout corpus,
-            CorpusBuilder corpusBuilder) {
+    public EvalCommand(EncoderFactory opener, Function<DecodeLimits, StickerDecoder> decoders,
+            EmojiCorpusLayout corpus, CorpusBuilder corpusBuilder) {
         this.opener = opener;
         this.decoders = decoders;
         this.corpus = corpus;

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.gse.decode.DecodeLimits;
 import org.gse.decode.StickerDecoder;
-import org.gse.eval.ModelOpener;
 import org.gse.index.StickerIndex;
 import org.gse.model.Encoder;
+import org.gse.model.EncoderFactory;
 import org.gse.serve.ServeConfig;
 import org.gse.serve.StickerServer;
 import org.gse.serve.StickerService;
@@ -94,15 +94,15 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final ModelOpener opener;
+    private final EncoderFactory opener;
     private final Consumer<StickerServer> onStart;
 
     public ServeCommand() {
-        this(ModelOpener.installed(), server -> { });
+        this(CommandServices.encoderFactory(), server -> { });
     }
 
-    /** Creates the command with a model opener and a callback that receives the started server (for tests). */
-    public ServeCommand(ModelOpener opener, Consumer<StickerServer> onStart) {
+    /** Creates the command with an encoder factory and a callback that receives the started server (for tests). */
+    public ServeCommand(EncoderFactory opener, Consumer<StickerServer> onStart) {
         this.opener = opener;
         this.onStart = onStart;
     }

@@ -13,9 +13,9 @@ import org.gse.decode.DecodeLimits;
 import org.gse.decode.Sticker;
 import org.gse.decode.StickerDecoder;
 import org.gse.eval.Baselines;
-import org.gse.eval.ModelOpener;
 import org.gse.eval.ModelScorer;
 import org.gse.eval.Scorer;
+import org.gse.model.EncoderFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,14 +58,14 @@ public final class SimilarityCommand implements Callable<Integer> {
     @Mixin
     DecodeLimitOptions limitOptions;
 
-    private final ModelOpener opener;
+    private final EncoderFactory opener;
     private final Function<DecodeLimits, StickerDecoder> decoders;
 
     public SimilarityCommand() {
-        this(ModelOpener.installed(), StickerDecoder::withAllFormats);
+        this(CommandServices.encoderFactory(), StickerDecoder::withAllFormats);
     }
 
-    public SimilarityCommand(ModelOpener opener, Function<DecodeLimits, StickerDecoder> decoders) {
+    public SimilarityCommand(EncoderFactory opener, Function<DecodeLimits, StickerDecoder> decoders) {
         this.opener = opener;
         this.decoders = decoders;
     }

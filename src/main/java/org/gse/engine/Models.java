@@ -4,14 +4,9 @@ import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +25,7 @@ import org.gse.model.ClipTextConfig;
 import org.gse.model.ClipTokenizer;
 import org.gse.model.ClipVisionConfig;
 import org.gse.model.ClipWeights;
+import org.gse.model.ModelBundle;
 import org.gse.model.PixelPreprocessor;
 import org.gse.model.TextTokenizer;
 import org.gse.onnx.ClipOnnxExporter;
@@ -51,9 +47,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>The model id is the first 16 hex digits of the SHA-256 of the weights file(s) (all shards, in name order),
- * or of the {@code .onnx} file. Preprocessing is {@link ClipImageProcessor} with the folder's
- * {@code preprocessor_config.json} (defaults sized to the model otherwise); text uses the folder's
- * {@code tokenizer.json} when there is one.
+ * or of the {@code .onnx} file; {@link ModelIds} caches it by path, size and last-modified time. The frame and
+ * alpha policies that {@link Options} leaves null come from the {@code gse} object of the model's
+ * {@code config.json} (see {@link ModelBundle#readPolicies}), else from the defaults. Preprocessing is
+ * {@link ClipImageProcessor} with the folder's {@code preprocessor_config.json} (defaults sized to the model
+ * otherwise); text uses the folder's {@code tokenizer.json} when there is one.
  */
 public final class Models {
 
@@ -121,8 +119,10 @@ public final class Models {
      *
      * @param engine the inference engine
      * @param precision fp32, int8 or auto (ONNX Runtime only; DJL is always float32)
-     * @param framePolicy frames of animated stickers that are embedded and averaged
-     * @param alphaPolicy how transparency is flattened before preprocessing
+     * @param framePolicy frames of animated stickers that are embedded and averaged, or null for the policy that
+     *     the model's {@code config.json} declares, else {@link FramePolicy#DEFAULT}
+     * @param alphaPolicy how transparency is flattened before preprocessing, or null for the policy that the
+     *     model's {@code config.json} declares, else {@link AlphaPolicy#WHITE}
      * @param batchSize images per forward pass
      * @param threads intra-op threads of the engine (0: available processors)
      * @param cacheDir the gse cache root ({@code onnx/} and {@code embeddings/} live under it)
@@ -131,8 +131,7 @@ public final class Models {
             int batchSize, int threads, Path cacheDir) {
 
         public static Options defaults() {
-            return new Options(Engine.ONNXRUNTIME, PrecisionChoice.AUTO, FramePolicy.DEFAULT, AlphaPolicy.WHITE, 16, 0,
-                    defaultCacheDir());
+            return new Options(Engine.ONNXRUNTIME, PrecisionChoice.AUTO, null, null, 16, 0, defaultCacheDir());
         }
 
         public Options withEngine(Engine value) {
@@ -181,12 +180,16 @@ public final class Models {
         return Path.of(System.getProperty("user.home"), ".cache", "gse");
     }
 
-    /** Opens {@code model} with {@code options}; the caller closes the encoder. */
+    /**
+     * Opens {@code model} with {@code options}, taking the frame and alpha policies that the options leave null from
+     * the model's {@code config.json}; the caller closes the encoder.
+     */
     public static ClipEncoderBase open(Path model, Options options) throws IOException {
         if (!Files.exists(model)) {
             throw new java.nio.file.NoSuchFileException(model.toString(), null,
                     "no such model; pass a Hugging Face folder, a .safetensors/.pt file or an .onnx file");
         }
+        options = resolvePolicies(model, options);
         if (isOnnx(model)) {
             if (options.engine() == Engine.DJL) {
                 throw new IllegalArgumentException("--engine djl needs a checkpoint (folder, .safetensors or .pt), not "
@@ -194,8 +197,8 @@ public final class Models {
             }
             return openOnnxFile(model, options);
         }
-        String id = modelId(model);
-        Path home = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+        String id = modelId(model, options.cacheDir());
+        Path home = home(model);
         if (options.engine() == Engine.DJL) {
             if (options.precision() == PrecisionChoice.INT8) {
                 throw new IllegalArgumentException("--precision int8 is available with the onnxruntime engine only");
@@ -214,6 +217,50 @@ public final class Models {
         OnnxClipEncoder encoder = onnxEncoder(vision, fp32.text(), fp32.config(), id, home, options);
         encoder.setPrecisionLabel(int8 ? "int8" : "fp32");
         return encoder;
+    }
+
+    /**
+     * Fills the frame and alpha policies that {@code options} leaves null: from the {@code gse} object of the
+     * model's {@code config.json} (the policies it was trained with), else {@link FramePolicy#DEFAULT} and
+     * {@link AlphaPolicy#WHITE}. The {@code config.json} is the folder's own, or the one beside a weights or
+     * {@code .onnx} file. Options that set both policies are returned as they are.
+     *
+     * @throws IllegalArgumentException when the {@code config.json} declares an invalid policy
+     */
+    public static Options resolvePolicies(Path model, Options options) throws IOException {
+        if (options.framePolicy() != null && options.alphaPolicy() != null) {
+            return options;
+        }
+
+        Path configJson = home(model).resolve("config.json");
+        ModelBundle.DeclaredPolicies declared = ModelBundle.readPolicies(configJson);
+        FramePolicy frames = options.framePolicy();
+        if (frames == null && declared.framePolicy() != null) {
+            frames = declared.framePolicy();
+            log.info("Frame policy {} from {} (the policy the model was trained with)", frames.id(), configJson);
+        } else if (frames == null) {
+            frames = FramePolicy.DEFAULT;
+        } else if (declared.framePolicy() != null && !declared.framePolicy().equals(frames)) {
+            log.info("Frame policy {} set by option overrides {} from {}", frames.id(), declared.framePolicy().id(),
+                    configJson);
+        }
+
+        AlphaPolicy alpha = options.alphaPolicy();
+        if (alpha == null && declared.alphaPolicy() != null) {
+            alpha = declared.alphaPolicy();
+            log.info("Alpha policy {} from {} (the policy the model was trained with)", alpha.id(), configJson);
+        } else if (alpha == null) {
+            alpha = AlphaPolicy.WHITE;
+        } else if (declared.alphaPolicy() != null && !declared.alphaPolicy().equals(alpha)) {
+            log.info("Alpha policy {} set by option overrides {} from {}", alpha.id(), declared.alphaPolicy().id(),
+                    configJson);
+        }
+        return options.withFramePolicy(frames).withAlphaPolicy(alpha);
+    }
+
+    /** Returns the folder whose {@code config.json}, preprocessing and tokenizer files belong to {@code model}. */
+    private static Path home(Path model) {
+        return Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
     }
 
     /**
@@ -329,8 +376,8 @@ public final class Models {
     }
 
     private static ClipEncoderBase openOnnxFile(Path file, Options options) throws IOException {
-        String id = sha256Prefix(List.of(file));
-        Path home = file.toAbsolutePath().getParent();
+        String id = ModelIds.of(List.of(file), options.cacheDir());
+        Path home = home(file);
         Path text = null;
         if (file.getFileName().toString().equals("vision_model.onnx")
                 && Files.isRegularFile(home.resolve("text_model.onnx"))) {
@@ -429,9 +476,20 @@ public final class Models {
         return Files.isRegularFile(model) && model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
     }
 
-    /** Returns the model id: the first 16 hex digits of the SHA-256 of the weights file(s). */
+    /**
+     * Returns the model id, the first 16 hex digits of the SHA-256 of the weights file(s), cached under
+     * {@link #defaultCacheDir()}.
+     */
     public static String modelId(Path model) throws IOException {
-        return sha256Prefix(weightFiles(model));
+        return modelId(model, defaultCacheDir());
+    }
+
+    /**
+     * Returns the model id, the first 16 hex digits of the SHA-256 of the weights file(s). The id is cached by the
+     * files' paths, sizes and last-modified times, in memory and under {@code cacheDir} (null: in memory only).
+     */
+    public static String modelId(Path model, Path cacheDir) throws IOException {
+        return ModelIds.of(weightFiles(model), cacheDir);
     }
 
     /** Lists the files holding a model's weights: one file, or every shard of a sharded checkpoint. */
@@ -461,23 +519,5 @@ public final class Models {
         }
         throw new java.nio.file.NoSuchFileException(model.toString(), null,
                 "no weights in this folder (model.safetensors, pytorch_model.bin or a sharded index)");
-    }
-
-    static String sha256Prefix(List<Path> files) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] buffer = new byte[1 << 20];
-        for (Path file : files) {
-            try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-                while (in.read(buffer) >= 0) {
-                    // digesting
-                }
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
     }
 }

@@ -1,6 +1,8 @@
 package org.gse.model;
 
 import org.gse.io.AtomicFiles;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.gse.decode.AlphaPolicy;
+import org.gse.decode.FramePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +49,59 @@ public final class ModelBundle {
     public static final String FORMAT = "gse-model-bundle/1";
 
     private ModelBundle() {}
+
+    /**
+     * The frame and alpha policies that a model's {@code config.json} declares in its {@code gse} object, which
+     * the trainer writes with the policies it trained under. Either is null when the file does not declare it.
+     */
+    public record DeclaredPolicies(FramePolicy framePolicy, AlphaPolicy alphaPolicy) {
+
+        /** Nothing declared, as for a plain Hugging Face folder. */
+        public static final DeclaredPolicies NONE = new DeclaredPolicies(null, null);
+    }
+
+    /**
+     * Reads the {@code gse.frame_policy} and {@code gse.alpha_policy} keys of a {@code config.json}. A missing
+     * file, {@code gse} object or key declares nothing.
+     *
+     * @throws IllegalArgumentException when a declared value is not a valid policy, with the file in the message
+     */
+    public static DeclaredPolicies readPolicies(Path configJson) throws IOException {
+        if (!Files.isRegularFile(configJson)) {
+            return DeclaredPolicies.NONE;
+        }
+        JsonNode gse;
+        try {
+            gse = JSON.readTree(configJson.toFile()).path("gse");
+        } catch (JsonProcessingException e) {
+            throw new IOException(configJson + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (!gse.isObject()) {
+            return DeclaredPolicies.NONE;
+        }
+
+        String frames = policyText(configJson, gse, "frame_policy");
+        String alpha = policyText(configJson, gse, "alpha_policy");
+        try {
+            return new DeclaredPolicies(frames == null ? null : FramePolicy.parse(frames),
+                    alpha == null ? null : AlphaPolicy.parse(alpha));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(configJson + ": invalid policy in the gse object: " + e.getMessage()
+                    + "; fix the value or remove the key", e);
+        }
+    }
+
+    private static String policyText(Path configJson, JsonNode gse, String key) {
+        JsonNode value = gse.get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException(configJson + ": gse." + key + " must be a string such as \"middle\","
+                    + " got " + value);
+        }
+        return value.asText();
+    }
 
     /** Returns true when {@code path} is a folder with a {@code gse.json} model card. */
     public static boolean isBundle(Path path) {

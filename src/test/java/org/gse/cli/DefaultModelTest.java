@@ -12,9 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
 import org.gse.decode.Sticker;
-import org.gse.eval.ModelOpener;
 import org.gse.model.Embedding;
 import org.gse.model.Encoder;
+import org.gse.model.EncoderFactory;
 import org.gse.model.ModelBundle;
 import org.gse.testing.StickerImages;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class DefaultModelTest {
         assertTrue(threshold.isPresent(), "gse.json records a threshold");
 
         Sticker sticker = StickerImages.sticker(StickerImages.draw(1, 0, 96), "a.png");
-        try (Encoder encoder = ModelOpener.installed().open(bundle)) {
+        try (Encoder encoder = EncoderFactory.installed().open(bundle)) {
             assertTrue(encoder.hasTextTower(), "the default model was trained with a text tower");
             Embedding embedding = encoder.embed(sticker);
             float[] vector = embedding.vector();

@@ -26,9 +26,13 @@ class EmbedCommandTest {
     record Run(int exit, String out) {}
 
     Run embed(Path out, String... extra) {
+        return embedWith(TinyClip.dir(), out, extra);
+    }
+
+    Run embedWith(Path model, Path out, String... extra) {
         StringWriter text = new StringWriter();
         Path raster = TestData.resource("fixtures/raster");
-        List<String> args = new java.util.ArrayList<>(List.of("embed", "--model", TinyClip.dir().toString(),
+        List<String> args = new java.util.ArrayList<>(List.of("embed", "--model", model.toString(),
                 "--out", out.toString(), "--cache", dir.resolve("cache").toString(), "--threads", "1",
                 "--batch", "4",
                 raster.resolve("stripes.gif").toString(), raster.resolve("grey.jpg").toString(),
@@ -86,6 +90,27 @@ class EmbedCommandTest {
         assertEquals(java.util.Arrays.toString(Npy.read(out.resolve("embeddings.npy")).floats()),
                 java.util.Arrays.toString(Npy.read(again.resolve("embeddings.npy")).floats()),
                 "cached embeddings equal computed ones");
+    }
+
+    @Test
+    void embedTakesPoliciesFromTheBundle() throws Exception {
+        Path bundle = TinyClip.copyWithPolicies(dir.resolve("bundle"), "middle", "black");
+        ObjectMapper json = new ObjectMapper();
+
+        Path declared = dir.resolve("declared");
+        assertEquals(Main.EXIT_OK, embedWith(bundle, declared, "--precision", "fp32").exit());
+        JsonNode model = json.readTree(declared.resolve("model.json").toFile());
+        assertEquals("middle", model.get("frame_policy").asText());
+        assertEquals("black", model.get("alpha_policy").asText());
+        assertTrue(model.get("cache_settings").asText().contains("alpha=black"), model.toString());
+
+        Path explicit = dir.resolve("explicit");
+        assertEquals(Main.EXIT_OK,
+                embedWith(bundle, explicit, "--precision", "fp32", "--frame-policy", "first", "--alpha", "white")
+                        .exit());
+        JsonNode overridden = json.readTree(explicit.resolve("model.json").toFile());
+        assertEquals("first", overridden.get("frame_policy").asText());
+        assertEquals("white", overridden.get("alpha_policy").asText());
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.List;
 import org.gse.data.PairSet;
 import org.gse.data.emoji.EmojiCorpusLayout;
 import org.gse.decode.StickerDecoder;
-import org.gse.eval.ModelOpener;
+import org.gse.model.EncoderFactory;
 import org.gse.testing.PixelEncoder;
 import org.gse.testing.StickerImages;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +27,7 @@ import picocli.CommandLine;
 
 /**
  * {@code gse eval} and {@code gse similarity} end to end: PNG stickers generated here, decoded by the real
- * decoders, scored by the three baselines and a deterministic test encoder behind the model-opener seam.
+ * decoders, scored by the three baselines and a deterministic test encoder behind the encoder factory seam.
  */
 class EvalCommandTest {
 
@@ -88,7 +88,7 @@ class EvalCommandTest {
 
     record Run(int exit, String out, String err) {}
 
-    private Run gse(ModelOpener opener, String... args) {
+    private Run gse(EncoderFactory opener, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine.IFactory factory = new CommandLine.IFactory() {
@@ -107,7 +107,7 @@ class EvalCommandTest {
         return new Run(exit, out.toString(), err.toString());
     }
 
-    private ModelOpener pixelModel() {
+    private EncoderFactory pixelModel() {
         return model -> {
             PixelEncoder encoder = new PixelEncoder();
             encoders.add(encoder);
@@ -224,14 +224,14 @@ class EvalCommandTest {
     @Test
     void missingImagesStopTheRunUnlessAllowed() throws IOException {
         Files.delete(images.resolve("c1v5.png"));
-        Run failed = gse(ModelOpener.UNAVAILABLE, "eval", "--train-pairs", train.toString(), "--test-pairs",
+        Run failed = gse(EncoderFactory.NOT_AVAILABLE, "eval", "--train-pairs", train.toString(), "--test-pairs",
                 test.toString(), "--images", images.toString(), "--baseline", "phash", "--bootstrap", "20");
         assertEquals(Main.EXIT_FAILED_INPUTS, failed.exit());
         assertTrue(failed.err().contains("c1v5.png"), failed.err());
         assertTrue(failed.err().contains("--allow-missing"), failed.err());
 
         Path report = dir.resolve("missing-report");
-        Run allowed = gse(ModelOpener.UNAVAILABLE, "eval", "--train-pairs", train.toString(), "--test-pairs",
+        Run allowed = gse(EncoderFactory.NOT_AVAILABLE, "eval", "--train-pairs", train.toString(), "--test-pairs",
                 test.toString(), "--images", images.toString(), "--baseline", "phash", "--bootstrap", "20",
                 "--allow-missing", "--report", report.toString());
         assertEquals(0, allowed.exit(), allowed.err());
@@ -246,7 +246,7 @@ class EvalCommandTest {
     @Test
     void undecodableImagesCountAsMissing() throws IOException {
         Files.writeString(images.resolve("c2v4.png"), "not a png");
-        Run failed = gse(ModelOpener.UNAVAILABLE, "eval", "--train-pairs", train.toString(), "--test-pairs",
+        Run failed = gse(EncoderFactory.NOT_AVAILABLE, "eval", "--train-pairs", train.toString(), "--test-pairs",
                 test.toString(), "--images", images.toString(), "--baseline", "histogram", "--bootstrap", "20");
         assertEquals(Main.EXIT_FAILED_INPUTS, failed.exit());
         assertTrue(failed.err().contains("cannot be decoded: c2v4.png"), failed.err());
@@ -266,10 +266,12 @@ class EvalCommandTest {
 
     @Test
     void modelWithoutEngineFailsWithAClearMessage() {
-        Run run = gse(ModelOpener.UNAVAILABLE, "eval", "--train-pairs", train.toString(), "--test-pairs",
+        Run run = gse(EncoderFactory.NOT_AVAILABLE, "eval", "--train-pairs", train.toString(), "--test-pairs",
                 test.toString(), "--images", images.toString(), "--model", "some/model");
         assertEquals(Main.EXIT_ERROR, run.exit());
-        assertTrue(run.err().contains("model loading not available yet"), run.err());
+        assertTrue(run.err().contains("no model loader"), run.err());
+        assertTrue(run.err().contains("some/model"), run.err());
+        assertTrue(run.err().contains("--baseline"), run.err());
     }
 
     @Test
@@ -277,7 +279,7 @@ class EvalCommandTest {
         Path stickers = org.gse.TestData.shared("real-stickers/whatsapp");
         Path pairs = org.gse.TestData.resource("whatsapp-pairs");
         Path report = dir.resolve("whatsapp");
-        Run run = gse(ModelOpener.UNAVAILABLE, "eval", "--train-pairs", pairs.resolve("train.csv").toString(),
+        Run run = gse(EncoderFactory.NOT_AVAILABLE, "eval", "--train-pairs", pairs.resolve("train.csv").toString(),
                 "--test-pairs", pairs.resolve("test.csv").toString(), "--images", stickers.toString(),
                 "--baseline", "thumbnail,histogram,phash", "--bootstrap", "100", "--report", report.toString());
         assertEquals(0, run.exit(), run.err());
@@ -332,8 +334,8 @@ class EvalCommandTest {
             @Override
             public <K> K create(Class<K> type) throws Exception {
                 if (type == EvalCommand.class) {
-                    return type.cast(new EvalCommand(ModelOpener.UNAVAILABLE, StickerDecoder::withAllFormats, corpus,
-                            builder));
+                    return type.cast(new EvalCommand(EncoderFactory.NOT_AVAILABLE, StickerDecoder::withAllFormats,
+                            corpus, builder));
                 }
                 return CommandLine.defaultFactory().create(type);
             }
@@ -359,7 +361,7 @@ class EvalCommandTest {
     void similarityPrintsScoreThresholdAndDecision() throws IOException {
         String a = images.resolve("c3v0.png").toString();
         String b = images.resolve("c3v1.png").toString();
-        Run run = gse(ModelOpener.UNAVAILABLE, "similarity", a, b, "--baseline", "phash", "--threshold", "0.5",
+        Run run = gse(EncoderFactory.NOT_AVAILABLE, "similarity", a, b, "--baseline", "phash", "--threshold", "0.5",
                 "--json");
         assertEquals(0, run.exit(), run.err());
         JsonNode json = new ObjectMapper().readTree(run.out());
@@ -386,7 +388,7 @@ class EvalCommandTest {
         assertEquals(Main.EXIT_USAGE, both.exit());
         assertTrue(both.err().contains("--model PATH or --baseline NAME"), both.err());
 
-        Run unwired = gse(ModelOpener.UNAVAILABLE, "similarity", a, b, "--model", "m");
-        assertTrue(unwired.err().contains("model loading not available yet"), unwired.err());
+        Run unwired = gse(EncoderFactory.NOT_AVAILABLE, "similarity", a, b, "--model", "m");
+        assertTrue(unwired.err().contains("no model loader"), unwired.err());
     }
 }

@@ -1,6 +1,9 @@
 package org.gse.model;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.gse.TestData;
 
@@ -14,6 +17,20 @@ public final class TinyClip {
 
     public static Path dir() {
         return TestData.resource("clip/tiny");
+    }
+
+    /**
+     * Copies the fixture's {@code config.json} and {@code model.safetensors} into {@code folder} and declares the
+     * given policies in the {@code gse} object of the copy's {@code config.json}, as {@code gse train} does.
+     */
+    public static Path copyWithPolicies(Path folder, String framePolicy, String alphaPolicy) throws IOException {
+        Files.createDirectories(folder);
+        Files.copy(dir().resolve("model.safetensors"), folder.resolve("model.safetensors"));
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = (ObjectNode) json.readTree(dir().resolve("config.json").toFile());
+        config.putObject("gse").put("frame_policy", framePolicy).put("alpha_policy", alphaPolicy);
+        json.writeValue(folder.resolve("config.json").toFile(), config);
+        return folder;
     }
 
     public static ClipWeights weights() throws IOException {
