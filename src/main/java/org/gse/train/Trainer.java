@@ -516,7 +516,9 @@ public final class Trainer {
                     if (Double.isNaN(v.auc())) {
                         LOG.warn("{}: validation AUC is undefined (validation pairs lack a class); early stopping"
                                 + " is off for this epoch", label);
-                    } else if (Double.isNaN(bestAuc) || v.auc() > bestAuc) {
+                    } else if (Double.isNaN(bestAuc) || v.auc() >= bestAuc) {
+                        // A tie keeps the later, longer-trained weights. In a train: text stage validated on image
+                        // pairs every epoch ties, because the image tower is locked, so the last epoch is kept.
                         bestAuc = v.auc();
                         bestEpoch = epoch;
                         badEpochs = 0;

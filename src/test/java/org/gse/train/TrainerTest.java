@@ -436,6 +436,8 @@ class TrainerTest {
         for (JsonNode epoch : text.get("history")) {
             assertEquals(auc, epoch.get("validation_auc").asDouble(), 0.0, "text stage epoch " + epoch);
         }
+        assertEquals(text.get("epochs").asInt(), text.get("best_epoch").asInt(),
+                "a tie on validation keeps the later epoch, so the text stage ends with its last weights");
         JsonNode history = text.get("history");
         double firstLoss = history.get(0).get("train_loss").asDouble();
         double lastLoss = history.get(history.size() - 1).get("train_loss").asDouble();
