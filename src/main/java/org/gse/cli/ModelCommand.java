@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.gse.model.ModelBundle;
 import picocli.CommandLine;
@@ -76,6 +78,16 @@ public final class ModelCommand implements Runnable {
                         stage.path("validation_auc").asText());
                 out.println("               data " + stage.path("data").asText() + " sha256 "
                         + stage.path("data_sha256").asText());
+            }
+
+            // Earlier runs this bundle continued from, newest first, as each run's card embeds its base's card
+            for (JsonNode earlier = card.path("base_card"); earlier.isObject(); earlier = earlier.path("base_card")) {
+                List<String> stageSummaries = new ArrayList<>();
+                earlier.path("stages").forEach(stage -> stageSummaries.add(stage.path("name").asText() + " ("
+                        + stage.path("epochs").asText() + " epochs, best " + stage.path("best_epoch").asText() + ")"));
+                out.println("earlier run:   " + String.join(", ", stageSummaries) + "; " + earlier.path("training_seconds")
+                        .asText() + " s; created " + earlier.path("created").asText() + "; base "
+                        + earlier.path("base_model").asText());
             }
             out.flush();
             return Main.EXIT_OK;

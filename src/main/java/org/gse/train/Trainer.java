@@ -322,14 +322,14 @@ public final class Trainer {
         if (file == null) {
             return;
         }
-        Set<String> held = new TreeSet<>();
+        Set<String> heldOut = new TreeSet<>();
         for (TrainData.Pair pair : TrainData.readPairs(file)) {
-            held.add(pair.first());
-            held.add(pair.second());
+            heldOut.add(pair.first());
+            heldOut.add(pair.second());
         }
         for (StageData stageData : data) {
             Set<String> leaked = new TreeSet<>(stageData.stickers());
-            leaked.retainAll(held);
+            leaked.retainAll(heldOut);
             if (!leaked.isEmpty()) {
                 List<String> examples = new ArrayList<>(leaked).subList(0, Math.min(5, leaked.size()));
                 throw new IllegalArgumentException(leaked.size() + " stickers of the " + role + " file " + file
@@ -1031,6 +1031,11 @@ public final class Trainer {
         }
         if (baseModel != null && Files.isRegularFile(baseModel)) {
             card.put("base_model_sha256", TrainData.sha256(baseModel));
+        }
+        Path baseFolder = config.base().model();
+        if (baseFolder != null && Files.isRegularFile(baseFolder.resolve(ModelBundle.CARD))) {
+            // The base is a bundle of an earlier run: its card travels along, so the chain of runs stays readable.
+            card.set("base_card", ModelBundle.readCard(baseFolder));
         }
         card.put("architecture", ClipCheckpoint.describe(base.weights().config()));
         card.put("seed", config.seed());

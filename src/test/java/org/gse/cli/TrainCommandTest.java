@@ -3,6 +3,7 @@ package org.gse.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -77,6 +78,33 @@ class TrainCommandTest {
         assertTrue(info[1].contains("random weights"), info[1]);
         assertTrue(info[1].contains("image-image"), info[1]);
         assertTrue(info[1].contains("sha256"), info[1]);
+    }
+
+    @Test
+    void continuedRunCarriesBaseCard() throws Exception {
+        Path first = folder.resolve("first");
+        String[] train = run("train", "--config", folder.resolve("train.json").toString(), "--out", first.toString());
+        assertEquals("0", train[0], "first run failed: " + train[2]);
+        String json = """
+                {"base": {"model": "first"},
+                 "output": "second",
+                 "validation_fraction": 0.3,
+                 "stages": [{"name": "more-text", "kind": "image-text", "images": "images", "queries": "queries.csv",
+                             "train": "text", "epochs": 1, "batch_size": 4}]}
+                """;
+        Files.writeString(folder.resolve("continue.json"), json);
+
+        String[] again = run("train", "--config", folder.resolve("continue.json").toString());
+        assertEquals("0", again[0], "continued run failed: " + again[2]);
+        Path second = folder.resolve("second");
+        JsonNode baseCard = ModelBundle.readCard(second).path("base_card");
+        assertEquals(ModelBundle.readCard(first), baseCard, "the first run's card, unchanged");
+
+        String[] info = run("model", "info", second.toString());
+        assertEquals("0", info[0], info[2]);
+        assertTrue(info[1].contains("more-text"), info[1]);
+        assertTrue(info[1].contains("earlier run:"), info[1]);
+        assertTrue(info[1].contains("base random weights"), info[1]);
     }
 
     @Test
