@@ -27,6 +27,11 @@ public final class DecodeLimitOptions {
             description = "Time allowed to decode one sticker, in seconds (default: ${DEFAULT-VALUE}).")
     long decodeTimeoutSeconds;
 
+    @Option(names = "--max-renderer-mb", paramLabel = "MB", defaultValue = "1024",
+            description = "Memory cap of the process that renders one TGS sticker, in MiB: its writable memory,"
+                    + " Java heap included, as Linux RLIMIT_DATA set with prlimit (default: ${DEFAULT-VALUE}).")
+    long maxRendererMb;
+
     /** Returns the limits these options describe. */
     public DecodeLimits toLimits() {
         requirePositive("--max-file-mb", maxFileMb);
@@ -34,8 +39,9 @@ public final class DecodeLimitOptions {
         requirePositive("--max-frames", maxFrames);
         requirePositive("--max-decoded-mb", maxDecodedMb);
         requirePositive("--decode-timeout", decodeTimeoutSeconds);
+        requirePositive("--max-renderer-mb", maxRendererMb);
         return new DecodeLimits(maxFileMb << 20, maxPixels, maxFrames, maxDecodedMb << 20,
-                Duration.ofSeconds(decodeTimeoutSeconds));
+                Duration.ofSeconds(decodeTimeoutSeconds), maxRendererMb << 20);
     }
 
     private static void requirePositive(String option, long value) {

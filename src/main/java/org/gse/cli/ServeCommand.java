@@ -129,7 +129,8 @@ public final class ServeCommand implements Callable<Integer> {
         Duration decodeTime = options.maxDecodeTime().compareTo(Duration.ofSeconds(requestTimeoutSeconds)) < 0
                 ? options.maxDecodeTime() : Duration.ofSeconds(requestTimeoutSeconds);
         DecodeLimits limits = new DecodeLimits(Math.min(options.maxFileBytes(), maxUpload),
-                options.maxPixelsPerFrame(), options.maxFrames(), options.maxTotalDecodedBytes(), decodeTime);
+                options.maxPixelsPerFrame(), options.maxFrames(), options.maxTotalDecodedBytes(), decodeTime,
+                options.maxRendererMemoryBytes());
         // The index stores each added sticker's path, so the folder must not depend on the working directory.
         Path filesFolder = (files != null ? files : index != null
                 ? index.toAbsolutePath().resolveSibling(index.getFileName() + "-files") : Path.of("gse-files"))

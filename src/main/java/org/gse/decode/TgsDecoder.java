@@ -49,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * {@code round((i + 1) * 1000 / fr) - round(i * 1000 / fr)} ms, so 60 fps frames alternate 17 and 16 ms and add
  * up to the exact duration. rlottie's premultiplied pixels are converted to non-premultiplied ARGB.
  *
+ * <p>The worker's writable memory (Java heap, native allocations such as rlottie's and the frame buffer, thread
+ * stacks) is capped at {@link DecodeLimits#maxRendererMemoryBytes()} by starting it under util-linux {@code prlimit
+ * --data}, the Linux {@code RLIMIT_DATA} (which counts private writable mappings since Linux 4.7). The address-space
+ * limit {@code --as} would not do: the JVM reserves more than 1 GiB of address space (compressed class space) before
+ * it runs any code. A worker that runs out of memory under the cap becomes a {@link DecodeException} naming the cap.
+ *
  * <p>Each decode pays for one worker JVM start (roughly 0.1-0.3 s); {@code gse bench decode} measures it.
  */
 public final class TgsDecoder implements FormatDecoder {
@@ -59,6 +65,10 @@ public final class TgsDecoder implements FormatDecoder {
     static final double MAX_FRAME_RATE = TgsProtocol.MAX_FRAME_RATE;
     private static final int STDERR_KEEP_BYTES = 16 * 1024;
     private static volatile Optional<String> rendererProblem;
+    private static volatile Optional<String> prlimit;
+    /** Lines in the worker's standard error that show an allocation failed. */
+    private static final List<String> OUT_OF_MEMORY_SIGNS = List.of("OutOfMemoryError", "std::bad_alloc",
+            "insufficient memory", "Cannot allocate memory", "Not enough space", "errno=12");
     private static Rlottie inProcessRenderer;
 
     private final List<String> extraWorkerOptions;
@@ -161,7 +171,7 @@ public final class TgsDecoder implements FormatDecoder {
         WorkerClassArchive.Plan archive = WorkerClassArchive.plan(classPath);
         List<String> command = workerCommand(classPath, archive.options(), List.of(Integer.toString(header.width()),
                 Integer.toString(header.height()), Integer.toString(limits.maxFrames()),
-                Integer.toString(json.length)), json.length);
+                Integer.toString(json.length)), json.length, limits.maxRendererMemoryBytes());
         Process process;
         try {
             process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
@@ -302,6 +312,15 @@ public final class TgsDecoder implements FormatDecoder {
                 || status == TgsRenderWorker.EXIT_REJECTED || status == TgsRenderWorker.EXIT_USAGE)) {
             return fail(source, workerError);
         }
+        boolean capped = prlimitBinary().isPresent();
+        String memoryCap = limits.maxRendererMemoryBytes() + " bytes (" + (limits.maxRendererMemoryBytes() >> 20)
+                + " MiB)";
+        String outOfMemory = stderr.outOfMemoryLine();
+        if (capped && outOfMemory != null) {
+            return fail(source, "the TGS renderer process ran out of memory under its cap of " + memoryCap
+                    + ", the renderer-memory limit (" + outOfMemory + "); raise DecodeLimits.maxRendererMemoryBytes"
+                    + " (gse option --max-renderer-mb) only for trusted files");
+        }
         String crash = stderr.crashSummary();
         StringBuilder reason = new StringBuilder("the TGS renderer process ");
         if (crash != null || status > 128) {
@@ -320,6 +339,10 @@ public final class TgsDecoder implements FormatDecoder {
             reason.append(": ").append(workerError);
         } else {
             reason.append(": ").append(detail);
+        }
+        if (capped && status > 128) {
+            // A failed allocation in native code may end in a signal instead of an error line, so name the cap.
+            reason.append("; it ran under a memory cap of ").append(memoryCap);
         }
         return fail(source, reason.toString());
     }
@@ -348,10 +371,18 @@ public final class TgsDecoder implements FormatDecoder {
         }
     }
 
-    /** Builds the worker's command line: the running JVM's java binary, the gse classes, the worker class. */
+    /**
+     * Builds the worker's command line: {@code prlimit} with the memory cap when it is installed, the running JVM's
+     * java binary, the gse classes, the worker class.
+     */
     private List<String> workerCommand(String classPath, List<String> jvmOptions, List<String> arguments,
-            int jsonBytes) {
+            int jsonBytes, long memoryCapBytes) {
         List<String> command = new ArrayList<>();
+        // prlimit sets the limit on itself, then runs the JVM in its place (same process), which inherits it.
+        prlimitBinary().ifPresent(binary -> {
+            command.add(binary);
+            command.add("--data=" + memoryCapBytes);
+        });
         command.add(javaBinary());
         command.add("--enable-native-access=ALL-UNNAMED");
         // Small, fast-starting JVM: one frame buffer lives natively, the JSON twice on the heap at most.
@@ -380,6 +411,34 @@ public final class TgsDecoder implements FormatDecoder {
         command.add(TgsRenderWorker.class.getName());
         command.addAll(arguments);
         return command;
+    }
+
+    /**
+     * Returns the path of util-linux {@code prlimit}, looked up once on the {@code PATH}, or empty (with one warning)
+     * when it is missing.
+     */
+    static Optional<String> prlimitBinary() {
+        Optional<String> cached = prlimit;
+        if (cached != null) {
+            return cached;
+        }
+        synchronized (TgsDecoder.class) {
+            if (prlimit == null) {
+                String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+                prlimit = Arrays.stream(path.split(java.io.File.pathSeparator))
+                        .filter(folder -> !folder.isEmpty())
+                        .map(folder -> Path.of(folder, "prlimit"))
+                        .filter(Files::isExecutable)
+                        .map(Path::toString)
+                        .findFirst();
+                if (prlimit.isEmpty()) {
+                    // NOTE: without prlimit (util-linux) the renderer process has no memory cap, only the time limit.
+                    log.warn("prlimit was not found on the PATH, so TGS renderer processes run without a memory cap;"
+                            + " install util-linux to enforce the renderer-memory limit");
+                }
+            }
+            return prlimit;
+        }
     }
 
     private static String javaBinary() {
@@ -423,7 +482,8 @@ public final class TgsDecoder implements FormatDecoder {
 
     private static Optional<String> checkRenderer() {
         TgsDecoder decoder = new TgsDecoder();
-        List<String> command = decoder.workerCommand(workerClassPath(), List.of(), List.of("--check"), 0);
+        List<String> command = decoder.workerCommand(workerClassPath(), List.of(), List.of("--check"), 0,
+                DecodeLimits.DEFAULT_RENDERER_MEMORY_BYTES);
         try {
             Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
             process.getOutputStream().close();
@@ -486,6 +546,20 @@ public final class TgsDecoder implements FormatDecoder {
 
         synchronized String text() {
             return new String(kept, 0, size, StandardCharsets.UTF_8);
+        }
+
+        /** Returns the first line that shows a failed allocation, without JVM comment marks, or null. */
+        String outOfMemoryLine() {
+            for (String line : text().split("\n")) {
+                for (String sign : OUT_OF_MEMORY_SIGNS) {
+                    if (line.contains(sign)) {
+                        String plain = line.replaceFirst("^#\\s*", "").replace(TgsRenderWorker.ERROR_PREFIX, "")
+                                .strip();
+                        return plain.length() > 200 ? plain.substring(0, 200) + "..." : plain;
+                    }
+                }
+            }
+            return null;
         }
 
         /** Returns the worker's own error line without its prefix, or null. */

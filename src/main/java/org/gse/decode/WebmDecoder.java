@@ -2,8 +2,10 @@ package org.gse.decode;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP8;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_MATROSKA_BLOCKADDITIONAL;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_get_side_data;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name;
@@ -44,8 +46,10 @@ import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
@@ -61,6 +65,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.javacpp.SizeTPointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +87,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Input.</b> Bytes are demuxed from memory through a custom {@code AVIOContext} ({@link MemoryAvio}), not a
  * temporary file. Only the Matroska demuxer is allowed. Every native object is freed in {@code finally} blocks.
+ *
+ * <p><b>Size limits.</b> The track's {@code PixelWidth x PixelHeight} is checked before the decoder opens. libvpx
+ * sizes its frame buffers from each frame's own header instead, and allocates them before FFmpeg's
+ * {@code max_pixels} check runs, so every packet's VP8/VP9 frame headers (and those of the alpha stream in
+ * {@code BlockAdditional}) are read with {@link VpxFrameHeader} and checked before the packet reaches libvpx.
  *
  * <p><b>Damage.</b> A file that ends early or whose later frames fail to decode yields the frames before the damage
  * and a warning; one with no decodable frame is a {@link DecodeException}.
@@ -173,8 +183,7 @@ public final class WebmDecoder implements FormatDecoder {
             }
             decoder.thread_count(1);
             decoder.pkt_timebase(stream.time_base());
-            // FFmpeg rejects frames larger than this, whatever the container declared. NOTE: libvpx allocates its
-            // own frame buffers before FFmpeg sees the size, so a hostile frame header still costs that allocation.
+            // A second guard behind checkCodedSizes: FFmpeg rejects decoded frames larger than this.
             decoder.max_pixels(limits.maxPixelsPerFrame());
             ret = avcodec_open2(decoder, codec, (AVDictionary) null);
             if (ret < 0) {
@@ -201,8 +210,13 @@ public final class WebmDecoder implements FormatDecoder {
                             av_packet_unref(packet);
                             continue;
                         }
-                        ret = avcodec_send_packet(decoder, packet);
-                        av_packet_unref(packet);
+                        try {
+                            checkCodedSizes(packet, codecId == AV_CODEC_ID_VP9, collected.size() + 1, source,
+                                    limits);
+                            ret = avcodec_send_packet(decoder, packet);
+                        } finally {
+                            av_packet_unref(packet);
+                        }
                     }
                     if (ret < 0 && ret != AVERROR_EAGAIN() && ret != AVERROR_EOF) {
                         damage = "frame " + (collected.size() + 1) + " could not be decoded: "
@@ -251,6 +265,49 @@ public final class WebmDecoder implements FormatDecoder {
             av_packet_free(packet);
             avcodec_free_context(decoder);
         }
+    }
+
+    /**
+     * Checks the frame sizes declared inside one packet, in the main stream and in the alpha stream that Matroska
+     * stores as {@code BlockAdditional} side data (an 8-byte big-endian BlockAddID, 1 for alpha, then a VP8/VP9
+     * frame). {@code frameNumber} counts from 1 and only makes the message easier to follow.
+     */
+    private static void checkCodedSizes(AVPacket packet, boolean vp9, int frameNumber, Path source,
+            DecodeLimits limits) throws DecodeException {
+        checkCodedSizes(bytesOf(packet.data(), packet.size()), vp9, "frame " + frameNumber, source, limits);
+
+        try (SizeTPointer sideDataSize = new SizeTPointer(1)) {
+            BytePointer sideData = av_packet_get_side_data(packet, AV_PKT_DATA_MATROSKA_BLOCKADDITIONAL,
+                    sideDataSize);
+            long size = sideDataSize.get();
+            if (sideData != null && !sideData.isNull() && size > 8 && size <= Integer.MAX_VALUE) {
+                byte[] additional = bytesOf(sideData, (int) size);
+                byte[] alpha = Arrays.copyOfRange(additional, 8, additional.length);
+                checkCodedSizes(alpha, vp9, "the alpha stream of frame " + frameNumber, source, limits);
+            }
+        }
+    }
+
+    private static void checkCodedSizes(byte[] data, boolean vp9, String frameLabel, Path source,
+            DecodeLimits limits) throws DecodeException {
+        List<VpxFrameHeader.Size> sizes = vp9 ? VpxFrameHeader.vp9(data)
+                : Optional.ofNullable(VpxFrameHeader.vp8(data)).stream().toList();
+        for (VpxFrameHeader.Size size : sizes) {
+            long pixels = (long) size.width() * size.height();
+            if (pixels > limits.maxPixelsPerFrame()) {
+                throw fail(source, String.format(Locale.ROOT, "%s declares a coded size of %dx%d in its %s header,"
+                        + " %d pixels, over the limit of %d pixels per frame", frameLabel, size.width(), size.height(),
+                        vp9 ? "VP9" : "VP8", pixels, limits.maxPixelsPerFrame()));
+            }
+        }
+    }
+
+    private static byte[] bytesOf(BytePointer data, int size) {
+        byte[] bytes = new byte[Math.max(size, 0)];
+        if (size > 0 && data != null && !data.isNull()) {
+            data.position(0).get(bytes);
+        }
+        return bytes;
     }
 
     private static long timestampOf(AVFrame frame) {

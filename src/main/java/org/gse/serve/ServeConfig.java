@@ -72,7 +72,7 @@ public record ServeConfig(
         DecodeLimits base = DecodeLimits.DEFAULT;
         return new ServeConfig("127.0.0.1", 8080, upload,
                 new DecodeLimits(Math.min(upload, base.maxFileBytes()), base.maxPixelsPerFrame(), base.maxFrames(),
-                        base.maxTotalDecodedBytes(), Duration.ofSeconds(20)),
+                        base.maxTotalDecodedBytes(), Duration.ofSeconds(20), base.maxRendererMemoryBytes()),
                 Duration.ofSeconds(30), Runtime.getRuntime().availableProcessors(), 64, null, null, filesFolder, 10,
                 100, Duration.ofSeconds(10));
     }

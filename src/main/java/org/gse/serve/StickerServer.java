@@ -1,5 +1,6 @@
 package org.gse.serve;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import org.eclipse.jetty.server.CustomRequestLog;
@@ -16,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * maintained, small (four jars), parses multipart bodies with size limits, and stops gracefully, letting running
  * requests finish while refusing new ones.
  *
- * <p>NOTE: Jetty's default URI compliance rejects ambiguous request paths (an encoded slash or backslash, a dot
- * segment in encoded form, an empty segment) with a 400 before any handler runs, so those responses have an empty
- * body instead of the API's JSON error. The API's own 400 and 404 cover every path that reaches it.
+ * <p>Jetty's default URI compliance rejects ambiguous request paths (an encoded slash or backslash, a dot segment
+ * in encoded form, an empty segment) with a 400 before any handler runs; {@link JsonErrorHandler} writes those, and
+ * the other errors Jetty sends itself, in the API's JSON error format.
  *
  * <p>Access lines go to the SLF4J logger {@code org.eclipse.jetty.server.RequestLog} in the extended NCSA format,
  * which has no request headers, so tokens are never logged.
@@ -49,6 +50,7 @@ public final class StickerServer implements AutoCloseable {
 
         api = new ApiHandler(service, config, metrics);
         server.setHandler(new GracefulHandler(api));
+        server.setErrorHandler(new JsonErrorHandler(new ObjectMapper()));
         server.setStopTimeout(config.shutdownTimeout().toMillis());
         server.setStopAtShutdown(false);
         server.setRequestLog(new CustomRequestLog(new Slf4jRequestLogWriter(),

@@ -183,6 +183,32 @@ class TgsDecoderTest {
     }
 
     @Test
+    void rendererOverMemoryCapFailsCleanly() throws Exception {
+        assumeRenderer();
+        assumeTrue(TgsDecoder.prlimitBinary().isPresent(), "skipped: prlimit (util-linux) is not installed");
+        long cap = 192L << 20;
+        DecodeLimits limits = new DecodeLimits(1 << 20, 8192L * 8192, 1000, 1L << 30, Duration.ofSeconds(60), cap);
+        TgsDecoder decoder = new TgsDecoder();
+
+        // A 512x512 sticker renders under the cap, so the cap leaves the worker JVM room to start.
+        byte[] small = Files.readAllBytes(fixture("rect-30fps.tgs"));
+        Sticker sticker = decoder.decode(small, Path.of("small.tgs"), limits,
+                System.nanoTime() + limits.maxDecodeTime().toNanos());
+        assertEquals(45, sticker.frames().size());
+
+        // An 8192x8192 canvas needs a 256 MiB frame buffer in the worker, over the cap.
+        byte[] huge = gzip(lottie(8192, 8192, 30, 0, 1));
+        DecodeException e = assertThrows(DecodeException.class, () -> decoder.decode(huge, Path.of("huge.tgs"),
+                limits, System.nanoTime() + limits.maxDecodeTime().toNanos()));
+        assertEquals(Path.of("huge.tgs"), e.file());
+        assertTrue(e.reason().contains("ran out of memory under its cap of " + cap + " bytes"), e.reason());
+        assertNoWorkerLeft();
+
+        // This JVM is fine: the next decode works.
+        assertEquals(45, DECODER.decode(fixture("rect-30fps.tgs")).frames().size());
+    }
+
+    @Test
     void missingLibraryNamesTheInstallCommand() throws Exception {
         TgsDecoder noLibrary = new TgsDecoder(List.of("-Dgse.rlottie.library=/nonexistent/librlottie.so.0-1"));
         byte[] bytes = Files.readAllBytes(fixture("rect-30fps.tgs"));

@@ -166,6 +166,51 @@ class WebmDecoderTest {
         assertTrue(e.reason().contains("declared size 128x96"), e.reason());
     }
 
+    /**
+     * A frame header that declares more pixels than the track's PixelWidth x PixelHeight must be rejected before
+     * libvpx allocates for it. The fixtures are profile 0 VP9 and VP8 key frames from
+     * {@code tools/make-media-fixtures.sh}; the n-th sync code in file order belongs to the n-th key frame written,
+     * the main stream's Block first, then its alpha stream in BlockAdditional.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void vp9HeaderSizeIsCheckedBeforeLibvpx(int keyFrame) throws IOException {
+        byte[] bytes = Files.readAllBytes(fixture("vp9-alpha.webm"));
+        int sync = find(bytes, new byte[] {0x49, (byte) 0x83, 0x42}, keyFrame);
+        assertEquals(0x82, bytes[sync - 1] & 0xFF, "a shown profile 0 key frame precedes the sync code");
+
+        // Profile 0 colour config is 4 bits (colour space, range), then width - 1 and height - 1 in 16 bits each.
+        long widthBit = 8L * (sync + 3) + 4;
+        assertEquals(127, readBits(bytes, widthBit, 16), "the fixture's coded width - 1");
+        writeBits(bytes, widthBit, 16, 16383);
+        writeBits(bytes, widthBit + 16, 16, 16383);
+
+        DecodeException e = assertThrows(DecodeException.class,
+                () -> DECODER.decode(bytes, Path.of("huge-vp9.webm")));
+        assertEquals(Path.of("huge-vp9.webm"), e.file());
+        assertTrue(e.reason().contains("16384x16384 in its VP9 header"), e.reason());
+        assertEquals(keyFrame == 1, e.reason().contains("alpha stream"), e.reason());
+    }
+
+    @Test
+    void vp8HeaderSizeIsCheckedBeforeLibvpx() throws IOException {
+        byte[] bytes = Files.readAllBytes(fixture("vp8-alpha.webm"));
+        int start = find(bytes, new byte[] {(byte) 0x9D, 0x01, 0x2A}, 0);
+        assertEquals(128, (bytes[start + 3] & 0xFF) | (bytes[start + 4] & 0xFF) << 8, "the fixture's width");
+
+        // 14-bit width and height, little-endian, under a 2-bit scale that stays 0.
+        bytes[start + 3] = (byte) 0xFF;
+        bytes[start + 4] = 0x3F;
+        bytes[start + 5] = (byte) 0xFF;
+        bytes[start + 6] = 0x3F;
+
+        DecodeException e = assertThrows(DecodeException.class,
+                () -> DECODER.decode(bytes, Path.of("huge-vp8.webm")));
+        assertEquals(Path.of("huge-vp8.webm"), e.file());
+        assertTrue(e.reason().contains("frame 1 declares a coded size of 16383x16383 in its VP8 header"),
+                e.reason());
+    }
+
     @Test
     void frameLimitStopsTheDecode() {
         DecodeLimits tenFrames = new DecodeLimits(1 << 20, 1 << 24, 10, 1L << 30, Duration.ofSeconds(60));
@@ -234,6 +279,37 @@ class WebmDecoderTest {
         String warning = WebmDecoder.MatroskaSegment.truncation(Arrays.copyOf(whole, 2000));
         assertNotNull(warning);
         assertTrue(warning.contains("2000 bytes"), warning);
+    }
+
+    /** Returns the offset of the {@code occurrence}-th (from 0) match of {@code pattern}. */
+    private static int find(byte[] bytes, byte[] pattern, int occurrence) {
+        int seen = 0;
+        for (int i = 0; i + pattern.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + pattern.length, pattern, 0, pattern.length) && seen++ == occurrence) {
+                return i;
+            }
+        }
+        throw new AssertionError("pattern occurrence " + occurrence + " not found");
+    }
+
+    private static int readBits(byte[] bytes, long bit, int count) {
+        int value = 0;
+        for (long b = bit; b < bit + count; b++) {
+            value = value << 1 | (bytes[(int) (b >>> 3)] >> (7 - (int) (b & 7))) & 1;
+        }
+        return value;
+    }
+
+    private static void writeBits(byte[] bytes, long bit, int count, int value) {
+        for (int i = 0; i < count; i++) {
+            long b = bit + i;
+            int mask = 1 << (7 - (int) (b & 7));
+            if ((value >> (count - 1 - i) & 1) == 1) {
+                bytes[(int) (b >>> 3)] |= (byte) mask;
+            } else {
+                bytes[(int) (b >>> 3)] &= (byte) ~mask;
+            }
+        }
     }
 
     private static void assertArrayEquals(int[] expected, int[] actual) {

@@ -128,17 +128,27 @@ final class ServerFixture implements AutoCloseable {
      * paths. Returns the status line and the body.
      */
     String[] raw(String method, String rawTarget) throws IOException {
+        String[] response = rawExchange(method + " " + rawTarget + " HTTP/1.1\r\nHost: " + base.getHost() + ":"
+                + base.getPort() + "\r\nConnection: close\r\n\r\n");
+        return new String[] {response[0], response[2]};
+    }
+
+    /**
+     * Sends {@code request} as written (ISO-8859-1) on a new connection and reads until the server closes it.
+     * Returns the status line, the header lines and the body.
+     */
+    String[] rawExchange(String request) throws IOException {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write((method + " " + rawTarget + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = socket.getInputStream();
             String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-            int lineEnd = response.indexOf("\r\n");
+            int lineEnd = Math.max(0, response.indexOf("\r\n"));
             int bodyStart = response.indexOf("\r\n\r\n");
-            return new String[] {response.substring(0, Math.max(0, lineEnd)),
+            String headers = bodyStart < 0 ? response.substring(lineEnd) : response.substring(lineEnd, bodyStart);
+            return new String[] {response.substring(0, lineEnd), headers.strip(),
                 bodyStart < 0 ? "" : response.substring(bodyStart + 4)};
         }
     }

@@ -14,8 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -338,6 +343,38 @@ class StickerServerTest {
                     attempt + " returned " + response[0]);
             assertFalse(response[1].contains("TOP-SECRET"), attempt + " leaked the file");
             assertFalse(response[1].contains("root:"), attempt + " leaked /etc/passwd");
+        }
+    }
+
+    /**
+     * Requests that Jetty rejects before the API handler runs: ambiguous paths (by URI compliance, also for methods
+     * outside GET/POST/HEAD) and requests that do not parse. Each must still get the API's JSON error object.
+     */
+    @Test
+    void jettyRejectionsAreJsonErrors() throws Exception {
+        String host = "Host: " + fixture.base.getHost() + ":" + fixture.base.getPort() + "\r\n";
+        Map<String, String> requests = new LinkedHashMap<>();
+        requests.put("GET /v1/stickers/..%2F..%2Fsecret.txt HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n",
+                "bad_request");
+        requests.put("DELETE /v1/index/a%2Fb HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n", "bad_request");
+        requests.put("GET /healthz HTTP/1.1\r\n" + host + "this line has no colon\r\n\r\n", "bad_request");
+        requests.put("GET /healthz HTTP/1.1\r\n" + host + "X-Padding: " + "a".repeat(64 * 1024) + "\r\n\r\n",
+                "request_header_fields_too_large");
+
+        for (Map.Entry<String, String> request : requests.entrySet()) {
+            String requestLine = request.getKey().lines().findFirst().orElseThrow();
+            String[] response = fixture.rawExchange(request.getKey());
+            String expectedStatus = request.getValue().equals("bad_request") ? " 400 " : " 431 ";
+            assertTrue(response[0].contains(expectedStatus), requestLine + " returned " + response[0]);
+            assertTrue(response[1].toLowerCase(Locale.ROOT).contains("content-type: application/json"),
+                    requestLine + " returned headers " + response[1]);
+
+            JsonNode body = fixture.mapper.readTree(response[2]);
+            Set<String> fields = new HashSet<>();
+            body.fieldNames().forEachRemaining(fields::add);
+            assertEquals(Set.of("error", "detail"), fields, requestLine + ": " + body);
+            assertEquals(request.getValue(), body.get("error").asText(), requestLine + ": " + body);
+            assertFalse(body.get("detail").asText().isBlank(), requestLine + ": " + body);
         }
     }
 
