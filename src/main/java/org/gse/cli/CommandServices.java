@@ -1,14 +1,17 @@
 package org.gse.cli;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Function;
 import org.gse.decode.DecodeLimits;
 import org.gse.decode.StickerDecoder;
+import org.gse.engine.Models;
 import org.gse.model.EncoderFactory;
 
 /**
- * The model opener and sticker decoder that commands use. Production code keeps the defaults; tests replace them
- * with a deterministic encoder and a decoder for test images, and reset them afterwards.
+ * The model opener, sticker decoder and cache root that commands use. Production code keeps the defaults; tests
+ * replace them with a deterministic encoder, a decoder for test images and a temporary cache root, and reset them
+ * afterwards.
  */
 public final class CommandServices {
 
@@ -21,6 +24,7 @@ public final class CommandServices {
 
     private static volatile EncoderFactory encoderFactory = DEFAULT_ENCODER_FACTORY;
     private static volatile Function<DecodeLimits, StickerDecoder> decoderFactory = StickerDecoder::withAllFormats;
+    private static volatile Path cacheRoot;
 
     private CommandServices() {}
 
@@ -32,6 +36,20 @@ public final class CommandServices {
     /** Returns a decoder with the given limits. */
     public static StickerDecoder decoder(DecodeLimits limits) {
         return decoderFactory.apply(limits);
+    }
+
+    /**
+     * Returns the cache root that commands without a {@code --cache} option use: the one set by
+     * {@link #setCacheRoot}, else {@link Models#defaultCacheDir()}.
+     */
+    public static Path cacheRoot() {
+        Path root = cacheRoot;
+        return root != null ? root : Models.defaultCacheDir();
+    }
+
+    /** Replaces the default cache root; tests point it at a temporary folder. */
+    public static void setCacheRoot(Path root) {
+        cacheRoot = Objects.requireNonNull(root, "root");
     }
 
     /** Replaces the model opener, for the build that wires the real encoders and for tests. */
@@ -48,5 +66,6 @@ public final class CommandServices {
     public static void reset() {
         encoderFactory = DEFAULT_ENCODER_FACTORY;
         decoderFactory = StickerDecoder::withAllFormats;
+        cacheRoot = null;
     }
 }

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.gse.embed.BatchEmbedder;
+import org.gse.embed.StickerEmbedder;
 import org.gse.index.NearDuplicates;
 import org.gse.model.Embedding;
 import org.gse.model.Encoder;
@@ -46,7 +46,7 @@ public final class DedupeCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "32",
-            description = "Stickers embedded together (default: ${DEFAULT-VALUE}).")
+            description = "Frames per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--json", description = "Print a JSON list of groups instead of text.")
@@ -55,6 +55,9 @@ public final class DedupeCommand implements Callable<Integer> {
     @Mixin
     DecodeLimitOptions limitOptions;
 
+    @Mixin
+    EmbeddingCacheOptions cacheOptions;
+
     /** One group in the JSON output. */
     record GroupOutput(double minLinkCosine, List<Member> stickers) {}
 
@@ -62,20 +65,21 @@ public final class DedupeCommand implements Callable<Integer> {
     record Member(String sha256, String path) {}
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         if (!(threshold >= -1 && threshold <= 1)) {
             throw new IllegalArgumentException("--threshold must be a cosine in [-1, 1], got " + threshold);
         }
         List<Path> files = InputWalker.listFiles(inputs);
-        List<BatchEmbedder.Embedded> embedded;
-        List<BatchEmbedder.Failure> failures = new ArrayList<>();
+        List<StickerEmbedder.Result> results;
         try (Encoder encoder = CommandServices.encoderFactory().open(model);
                 Progress progress = new Progress("dedupe", files.size())) {
-            BatchEmbedder embedder = new BatchEmbedder(CommandServices.decoder(limitOptions.toLimits()), encoder,
-                    batchSize);
-            embedded = embedder.embedAll(files, failures, progress::step);
+            StickerEmbedder embedder = new StickerEmbedder(encoder, CommandServices.decoder(limitOptions.toLimits()),
+                    cacheOptions.open(encoder), Runtime.getRuntime().availableProcessors(), batchSize);
+            results = embedder.run(files, progress::step);
         }
-        List<Embedding> embeddings = embedded.stream().map(BatchEmbedder.Embedded::embedding).toList();
+        List<StickerEmbedder.Result> embedded = results.stream().filter(StickerEmbedder.Result::ok).toList();
+        long failures = results.size() - embedded.size();
+        List<Embedding> embeddings = embedded.stream().map(StickerEmbedder.Result::embedding).toList();
         List<NearDuplicates.Group> groups = NearDuplicates.group(embeddings, threshold);
 
         List<GroupOutput> output = new ArrayList<>(groups.size());
@@ -96,7 +100,7 @@ public final class DedupeCommand implements Callable<Integer> {
                 }
             }
             out.printf(Locale.ROOT, "%d groups among %d stickers (%d failed to decode or embed)%n", output.size(),
-                    embedded.size(), failures.size());
+                    embedded.size(), failures);
         }
         out.flush();
         log.info("Found {} near-duplicate groups among {} stickers at threshold {}", output.size(), embedded.size(),

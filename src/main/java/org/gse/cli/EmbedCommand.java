@@ -123,16 +123,15 @@ public final class EmbedCommand implements Callable<Integer> {
         }
         options = Models.resolvePolicies(model, options);
         ClipEncoderBase encoder = Models.open(model, options);
-        String settings = "frames=" + encoder.framePolicy().id() + ";alpha=" + options.alphaPolicy().id()
-                + ";preprocess=" + encoder.preprocessor().id() + ";precision=" + encoder.precision()
-                + ";engine=" + encoder.engine();
+        String settings = EmbeddingCache.settingsOf(encoder);
         try (encoder) {
             log.info("Embedding {} files with model {} ({}, {}), batch {}", files.size(), encoder.modelId(),
                     encoder.engine(), encoder.precision(), batch);
             EmbeddingCache cache = noCache ? null
-                    : new EmbeddingCache(options.cacheDir().resolve("embeddings"), encoder.modelId(), settings);
+                    : EmbeddingCache.forEncoder(options.cacheDir().resolve("embeddings"), encoder);
             try (Progress progress = new Progress("embed", files.size())) {
-                results = new StickerEmbedder(encoder, decoder, cache, workers).run(files, progress::step);
+                results = new StickerEmbedder(encoder, decoder, cache, workers, encoder.batchSize())
+                        .run(files, progress::step);
             }
             write(encoder, options, settings, results);
         }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.gse.data.LabelledStickers;
 import org.gse.embed.LabelledEmbeddings;
-import org.gse.embed.BatchEmbedder;
+import org.gse.embed.StickerEmbedder;
 import org.gse.eval.EmotionProbe;
 import org.gse.eval.EmotionReport;
 import org.gse.eval.Provenance;
@@ -74,14 +74,17 @@ public final class EvalEmotionCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "32",
-            description = "Stickers embedded together (default: ${DEFAULT-VALUE}).")
+            description = "Frames per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Mixin
     DecodeLimitOptions limitOptions;
 
+    @Mixin
+    EmbeddingCacheOptions cacheOptions;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         List<LabelledStickers.Labelled> rows = source.read();
         List<Path> files = rows.stream().map(LabelledStickers.Labelled::path).toList();
         List<String> labels = rows.stream().map(LabelledStickers.Labelled::label).toList();
@@ -94,8 +97,9 @@ public final class EvalEmotionCommand implements Callable<Integer> {
         for (Path model : modelList) {
             try (Encoder encoder = CommandServices.encoderFactory().open(model);
                     Progress progress = new Progress("embed " + encoder.modelId(), files.size())) {
-                BatchEmbedder embedder = new BatchEmbedder(CommandServices.decoder(limitOptions.toLimits()),
-                        encoder, batchSize);
+                StickerEmbedder embedder = new StickerEmbedder(encoder,
+                        CommandServices.decoder(limitOptions.toLimits()), cacheOptions.open(encoder),
+                        Runtime.getRuntime().availableProcessors(), batchSize);
                 LabelledEmbeddings data = LabelledEmbeddings.embed(files, labels, embedder, progress::step);
                 if (results.isEmpty()) {
                     skipped.addAll(data.skipped());

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.gse.embed.BatchEmbedder;
+import org.gse.embed.StickerEmbedder;
 import org.gse.index.StickerEntry;
 import org.gse.index.StickerIndex;
 import org.gse.model.Encoder;
@@ -40,7 +40,8 @@ public final class IndexAddCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "32",
-            description = "Stickers embedded and committed together (default: ${DEFAULT-VALUE}).")
+            description = "Stickers added to the index per commit, and frames per forward pass"
+                    + " (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--label", paramLabel = "TEXT",
@@ -53,33 +54,44 @@ public final class IndexAddCommand implements Callable<Integer> {
     @Mixin
     DecodeLimitOptions limitOptions;
 
+    @Mixin
+    EmbeddingCacheOptions cacheOptions;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         List<Path> files = InputWalker.listFiles(inputs);
         log.info("Adding {} files to index {}", files.size(), indexFolder);
         int[] added = {0};
-        List<BatchEmbedder.Failure> failures;
+        int[] cached = {0};
+        List<StickerEmbedder.Result> failures = new ArrayList<>();
         try (Encoder encoder = CommandServices.encoderFactory().open(model);
                 StickerIndex index = StickerIndex.openForWriting(indexFolder, encoder.modelId(),
                         encoder.embeddingSize());
                 Progress progress = new Progress("index add", files.size())) {
-            BatchEmbedder embedder = new BatchEmbedder(CommandServices.decoder(limitOptions.toLimits()), encoder,
-                    batchSize);
-            failures = embedder.embed(files, batch -> {
-                List<StickerEntry> entries = new ArrayList<>(batch.size());
-                for (BatchEmbedder.Embedded embedded : batch) {
-                    entries.add(new StickerEntry(embedded.sha256(), embedded.file().toString(), embedded.format(),
-                            labels, embedded.frameCount(), embedded.embedding()));
+            StickerEmbedder embedder = new StickerEmbedder(encoder, CommandServices.decoder(limitOptions.toLimits()),
+                    cacheOptions.open(encoder), Runtime.getRuntime().availableProcessors(), batchSize);
+            embedder.run(files, batchSize, chunk -> {
+                List<StickerEntry> entries = new ArrayList<>(chunk.size());
+                for (StickerEmbedder.Result result : chunk) {
+                    if (!result.ok()) {
+                        failures.add(result);
+                        continue;
+                    }
+                    entries.add(new StickerEntry(result.sha256(), result.file().toString(), result.format(),
+                            labels, result.frameCount(), result.embedding()));
+                    cached[0] += result.cached() ? 1 : 0;
                 }
-                index.add(entries);
+                if (!entries.isEmpty()) {
+                    index.add(entries);
+                }
                 added[0] += entries.size();
             }, progress::step);
 
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "added %d stickers, %d failed; index %s holds %d stickers%n", added[0],
-                    failures.size(), indexFolder, index.size());
-            for (BatchEmbedder.Failure failure : failures) {
-                out.printf(Locale.ROOT, "failed: %s: %s%n", failure.file(), failure.reason());
+            out.printf(Locale.ROOT, "added %d stickers (%d from cache), %d failed; index %s holds %d stickers%n",
+                    added[0], cached[0], failures.size(), indexFolder, index.size());
+            for (StickerEmbedder.Result failure : failures) {
+                out.printf(Locale.ROOT, "failed: %s: %s%n", failure.file(), failure.error());
             }
             out.flush();
         }

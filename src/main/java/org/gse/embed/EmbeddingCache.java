@@ -13,6 +13,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.gse.io.AtomicFiles;
+import org.gse.model.ClipEncoderBase;
+import org.gse.model.Encoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +30,20 @@ public final class EmbeddingCache {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddingCache.class);
     private static final int MAGIC = 0x47534545; // "GSEE"
-    private static final int VERSION = 1;
+    // Version 2 added the decoded frame count; entries of version 1 read as misses.
+    private static final int VERSION = 2;
 
     private final Path dir;
 
-    /** A cached result: the unit embedding, the frames that were averaged and the detected format. */
-    public record Entry(float[] vector, int framesUsed, String format) {}
+    /**
+     * A cached result.
+     *
+     * @param vector the unit embedding
+     * @param framesUsed frames that the frame policy selected and that were averaged
+     * @param frameCount frames the sticker decoded to, 1 for a still sticker
+     * @param format the detected format id
+     */
+    public record Entry(float[] vector, int framesUsed, int frameCount, String format) {}
 
     /**
      * @param root the cache root (e.g. {@code ~/.cache/gse/embeddings})
@@ -43,6 +53,28 @@ public final class EmbeddingCache {
     public EmbeddingCache(Path root, String modelId, String settings) {
         this.dir = root.resolve(safe(modelId)).resolve(sha256(settings.getBytes(StandardCharsets.UTF_8))
                 .substring(0, 16));
+    }
+
+    /**
+     * Opens the cache under {@code root} for {@code encoder}, keyed by its model id and {@link #settingsOf}, so
+     * every command that embeds with the same model and settings shares the entries.
+     */
+    public static EmbeddingCache forEncoder(Path root, Encoder encoder) {
+        return new EmbeddingCache(root, encoder.modelId(), settingsOf(encoder));
+    }
+
+    /**
+     * Returns the settings part of the cache key for {@code encoder}. For a CLIP encoder these are the frame
+     * policy, the preprocessing id, the precision and the engine; the preprocessing that
+     * {@code org.gse.engine.Models} builds names the image size, the resampling and the alpha policy in its id. Another {@link Encoder} is keyed by its frame policy and class, because it
+     * exposes no preprocessing.
+     */
+    public static String settingsOf(Encoder encoder) {
+        if (encoder instanceof ClipEncoderBase clip) {
+            return "frames=" + clip.framePolicy().id() + ";preprocess=" + clip.preprocessor().id() + ";precision="
+                    + clip.precision() + ";engine=" + clip.engine();
+        }
+        return "frames=" + encoder.framePolicy().id() + ";encoder=" + encoder.getClass().getName();
     }
 
     /** Returns the folder holding this model's and settings' entries. */
@@ -59,6 +91,7 @@ public final class EmbeddingCache {
                 return Optional.empty();
             }
             int frames = in.readInt();
+            int frameCount = in.readInt();
             String format = in.readUTF();
             int size = in.readInt();
             if (size < 1 || size > 1 << 16) {
@@ -68,7 +101,7 @@ public final class EmbeddingCache {
             for (int i = 0; i < size; i++) {
                 vector[i] = in.readFloat();
             }
-            return Optional.of(new Entry(vector, frames, format));
+            return Optional.of(new Entry(vector, frames, frameCount, format));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -84,6 +117,7 @@ public final class EmbeddingCache {
             data.writeInt(MAGIC);
             data.writeInt(VERSION);
             data.writeInt(entry.framesUsed());
+            data.writeInt(entry.frameCount());
             data.writeUTF(entry.format());
             data.writeInt(entry.vector().length);
             for (float value : entry.vector()) {

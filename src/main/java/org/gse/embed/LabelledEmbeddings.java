@@ -1,6 +1,5 @@
 package org.gse.embed;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,8 +28,8 @@ public record LabelledEmbeddings(List<String> keys, List<Path> files, List<Strin
     private static final Logger log = LoggerFactory.getLogger(LabelledEmbeddings.class);
 
     /** Embeds {@code files}, whose labels are {@code labels} in the same order. */
-    public static LabelledEmbeddings embed(List<Path> files, List<String> labels, BatchEmbedder embedder,
-            LongConsumer progress) throws IOException {
+    public static LabelledEmbeddings embed(List<Path> files, List<String> labels, StickerEmbedder embedder,
+            LongConsumer progress) throws InterruptedException {
         if (files.size() != labels.size()) {
             throw new IllegalArgumentException("files and labels differ in count: " + files.size() + " and "
                     + labels.size());
@@ -45,11 +44,11 @@ public record LabelledEmbeddings(List<String> keys, List<Path> files, List<Strin
         }
 
         List<String> skipped = new ArrayList<>();
-        List<BatchEmbedder.Failure> failures = new ArrayList<>();
-        List<BatchEmbedder.Embedded> embedded = embedder.embedAll(new ArrayList<>(labelOf.keySet()), failures,
-                progress);
-        for (BatchEmbedder.Failure failure : failures) {
-            skipped.add(failure.file() + ": " + failure.reason());
+        List<StickerEmbedder.Result> results = embedder.run(new ArrayList<>(labelOf.keySet()), progress);
+        for (StickerEmbedder.Result result : results) {
+            if (!result.ok()) {
+                skipped.add(result.file() + ": " + result.error());
+            }
         }
 
         List<String> keys = new ArrayList<>();
@@ -57,7 +56,10 @@ public record LabelledEmbeddings(List<String> keys, List<Path> files, List<Strin
         List<String> keptLabels = new ArrayList<>();
         List<Embedding> embeddings = new ArrayList<>();
         Map<String, Path> firstWithKey = new HashMap<>();
-        for (BatchEmbedder.Embedded sticker : embedded) {
+        for (StickerEmbedder.Result sticker : results) {
+            if (!sticker.ok()) {
+                continue;
+            }
             Path first = firstWithKey.putIfAbsent(sticker.sha256(), sticker.file());
             if (first != null) {
                 log.warn("Leaving out {}: same content as {}", sticker.file(), first);

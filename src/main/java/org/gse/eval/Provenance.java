@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.gse.embed.BatchEmbedder;
+import org.gse.embed.StickerEmbedder;
 
 /**
  * Origin of an evaluation's numbers (code, data, seed and models), written at the top of every report.
@@ -26,6 +26,6 @@ public record Provenance(String gseVersion, String javaVersion, String createdAt
         String version = Provenance.class.getPackage().getImplementationVersion();
         return new Provenance(version == null ? "development" : version, Runtime.version().toString(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), dataFile.toString(),
-                hashData ? BatchEmbedder.sha256(dataFile) : null, seed, List.copyOf(models));
+                hashData ? StickerEmbedder.sha256(dataFile) : null, seed, List.copyOf(models));
     }
 }

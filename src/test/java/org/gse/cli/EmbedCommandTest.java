@@ -9,8 +9,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.gse.TestData;
+import org.gse.engine.Models;
 import org.gse.model.Embedding;
 import org.gse.model.Npy;
 import org.gse.model.TinyClip;
@@ -93,6 +98,50 @@ class EmbedCommandTest {
     }
 
     @Test
+    void indexAddReusesEmbedCache() throws Exception {
+        Path cache = dir.resolve("cache");
+        Path out = dir.resolve("out");
+        assertEquals(Main.EXIT_OK, embed(out).exit());
+        long embedded = Files.readAllLines(out.resolve("stickers.jsonl")).stream()
+                .filter(line -> !line.contains("\"row\":null")).count();
+        Map<Path, Object> entriesBefore = cacheEntries(cache);
+        assertEquals(embedded, entriesBefore.size(), "one cache entry per embedded sticker");
+
+        // index add opens the model as every command without engine options does, with the same cache root
+        CommandServices.setEncoderFactory(model -> Models.open(model, Models.Options.defaults().withCacheDir(cache)));
+        StringWriter text = new StringWriter();
+        StringWriter errors = new StringWriter();
+        Path raster = TestData.resource("fixtures/raster");
+        int exit;
+        try {
+            exit = Main.newCommandLine(new PrintWriter(text), new PrintWriter(errors)).execute("index", "add",
+                    "--index", dir.resolve("index").toString(), "--model", TinyClip.dir().toString(),
+                    "--cache", cache.toString(), raster.resolve("stripes.gif").toString(),
+                    raster.resolve("grey.jpg").toString(), raster.resolve("truncated.gif").toString(),
+                    raster.resolve("rgba16.png").toString());
+        } finally {
+            CommandServices.reset();
+        }
+
+        assertEquals(Main.EXIT_OK, exit, errors.toString());
+        assertTrue(text.toString().contains("added " + embedded + " stickers (" + embedded + " from cache)"),
+                text.toString());
+        assertEquals(entriesBefore, cacheEntries(cache), "index add neither adds nor rewrites cache entries");
+    }
+
+    /** Returns each cache entry file with its file key and modification time, which a rewrite changes. */
+    private static Map<Path, Object> cacheEntries(Path cache) throws java.io.IOException {
+        Map<Path, Object> entries = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(cache.resolve("embeddings"))) {
+            for (Path file : files.filter(path -> path.toString().endsWith(".emb")).toList()) {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                entries.put(file, List.of(String.valueOf(attributes.fileKey()), attributes.lastModifiedTime()));
+            }
+        }
+        return entries;
+    }
+
+    @Test
     void embedTakesPoliciesFromTheBundle() throws Exception {
         Path bundle = TinyClip.copyWithPolicies(dir.resolve("bundle"), "middle", "black");
         ObjectMapper json = new ObjectMapper();
@@ -102,7 +151,7 @@ class EmbedCommandTest {
         JsonNode model = json.readTree(declared.resolve("model.json").toFile());
         assertEquals("middle", model.get("frame_policy").asText());
         assertEquals("black", model.get("alpha_policy").asText());
-        assertTrue(model.get("cache_settings").asText().contains("alpha=black"), model.toString());
+        assertTrue(model.get("cache_settings").asText().contains("alpha black"), model.toString());
 
         Path explicit = dir.resolve("explicit");
         assertEquals(Main.EXIT_OK,

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.gse.embed.BatchEmbedder;
+import org.gse.embed.StickerEmbedder;
 import org.gse.model.Encoder;
 import org.gse.testing.PixelEncoder;
 import org.gse.testing.TestStickers;
@@ -40,6 +40,7 @@ class IndexCommandsTest {
     @BeforeEach
     void drawStickers() throws IOException {
         CommandServices.setDecoderFactory(TestStickers::pngDecoder);
+        CommandServices.setCacheRoot(folder.resolve("cache"));
         useEncoder(PixelEncoder.withText());
         stickers = folder.resolve("stickers");
         index = folder.resolve("index");
@@ -79,10 +80,10 @@ class IndexCommandsTest {
         Run add = run("index", "add", "--index", index.toString(), "--batch", "2", "--label", "test",
                 stickers.toString());
         assertEquals(Main.EXIT_OK, add.exitCode(), add.err());
-        assertTrue(add.out().contains("added 4 stickers, 1 failed"), add.out());
+        assertTrue(add.out().contains("added 4 stickers (0 from cache), 1 failed"), add.out());
         assertTrue(add.out().contains("broken.png"), "the broken sticker is reported: " + add.out());
 
-        String redSha = BatchEmbedder.sha256(stickers.resolve("red-1.png"));
+        String redSha = StickerEmbedder.sha256(stickers.resolve("red-1.png"));
         JsonNode hits = searchJson("--sticker", stickers.resolve("red-1.png").toString());
         assertEquals(3, hits.size());
         assertEquals(redSha, hits.get(0).get("sha256").asText());
@@ -100,6 +101,7 @@ class IndexCommandsTest {
         Run again = run("index", "add", "--index", index.toString(), stickers.resolve("red-1.png").toString());
         assertEquals(Main.EXIT_OK, again.exitCode(), again.err());
         assertTrue(again.out().contains("holds 4 stickers"), "same content is stored once: " + again.out());
+        assertTrue(again.out().contains("added 1 stickers (1 from cache)"), again.out());
 
         Run remove = run("index", "remove", "--index", index.toString(), redSha);
         assertEquals(Main.EXIT_OK, remove.exitCode(), remove.err());

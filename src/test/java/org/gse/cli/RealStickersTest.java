@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.gse.TestData;
-import org.gse.embed.BatchEmbedder;
+import org.gse.embed.StickerEmbedder;
 import org.gse.testing.PixelEncoder;
 import org.gse.testing.TestStickers;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +30,7 @@ class RealStickersTest {
     @BeforeEach
     void installServices() {
         CommandServices.setDecoderFactory(TestStickers::pngDecoder);
+        CommandServices.setCacheRoot(folder.resolve("cache"));
         CommandServices.setEncoderFactory(model -> PixelEncoder.withText());
     }
 
@@ -51,7 +52,7 @@ class RealStickersTest {
         Path pack = TestData.shared("real-stickers/whatsapp/1");
         Path index = folder.resolve("index");
         String added = run("index", "add", "--index", index.toString(), pack.toString());
-        assertTrue(added.contains("added 26 stickers, 0 failed"), added);
+        assertTrue(added.contains("added 26 stickers (0 from cache), 0 failed"), added);
 
         List<Path> files;
         try (Stream<Path> list = Files.list(pack)) {
@@ -64,7 +65,7 @@ class RealStickersTest {
             Path file = files.get(i);
             JsonNode hits = json.readTree(run("index", "search", "--index", index.toString(), "--json", "-k", "1",
                     "--sticker", file.toString()));
-            assertEquals(BatchEmbedder.sha256(file), hits.get(0).get("sha256").asText(), "top hit for " + file);
+            assertEquals(StickerEmbedder.sha256(file), hits.get(0).get("sha256").asText(), "top hit for " + file);
             assertEquals(1.0, hits.get(0).get("score").asDouble(), 1e-5, "score for " + file);
         }
     }
