@@ -9,6 +9,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,16 +22,17 @@ import java.util.Locale;
  * <p>Accepted input: UTF-8 (strictly; malformed bytes are an error naming the byte offset) with or without a
  * byte-order mark, LF or CRLF line ends, RFC 4180 quoting (quoted fields may hold commas, doubled quotes and line
  * breaks), blank lines (skipped) and columns beyond the ones a reader asks for (ignored). Header names are matched
- * case-insensitively after trimming.
+ * case-insensitively after trimming. Every data row must have as many fields as the header, because a row with
+ * more fields is usually an unquoted comma that would otherwise shift or drop a value without notice.
  */
 final class CsvTable {
 
     private static final CsvMapper MAPPER = new CsvMapper();
 
-    /** One data row: its fields and the 1-based line of the file it starts on. */
+    /** One data row: its fields (as many as the header has) and the 1-based line of the file it starts on. */
     record Row(List<String> fields, long line) {
         String get(int column) {
-            return column < fields.size() ? fields.get(column) : "";
+            return fields.get(column);
         }
     }
 
@@ -51,17 +55,39 @@ final class CsvTable {
     }
 
     /**
-     * Returns the index of a required column.
+     * Returns the indices of the required columns, in the order of {@code names} (lower-case).
      *
-     * @throws CsvFormatException when the header lacks it
+     * @throws CsvFormatException naming every missing column and the expected header when the header lacks any
      */
-    int column(String name) throws CsvFormatException {
-        for (int i = 0; i < header.size(); i++) {
-            if (header.get(i).trim().toLowerCase(Locale.ROOT).equals(name)) {
-                return i;
+    int[] columns(String... names) throws CsvFormatException {
+        List<String> normalised = header.stream().map(name -> name.trim().toLowerCase(Locale.ROOT)).toList();
+        int[] indices = new int[names.length];
+        List<String> missing = new ArrayList<>();
+        for (int n = 0; n < names.length; n++) {
+            indices[n] = normalised.indexOf(names[n]);
+            if (indices[n] < 0) {
+                missing.add("'" + names[n] + "'");
             }
         }
-        throw new CsvFormatException(source + " line 1: missing column '" + name + "'; the header has " + header);
+        if (!missing.isEmpty()) {
+            throw new CsvFormatException(source + " line 1: missing column" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing) + "; the header is '" + String.join(",", header)
+                    + "', expected a header row with the columns " + String.join(",", names));
+        }
+        return indices;
+    }
+
+    /**
+     * Reads the bytes of a CSV file.
+     *
+     * @param kind what the file should contain, for the error when it is missing, for example "Triple-S pair file"
+     */
+    static byte[] readBytes(Path file, String kind) throws IOException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, kind + " not found; check the path");
+        }
     }
 
     /** Parses the complete bytes of a CSV file; {@code source} names it in errors. */
@@ -96,9 +122,15 @@ final class CsvTable {
                 }
                 if (header == null) {
                     header = List.copyOf(fields);
-                } else {
-                    rows.add(new Row(List.copyOf(fields), line));
+                    continue;
                 }
+                if (fields.size() != header.size()) {
+                    throw new CsvFormatException(source + " line " + line + ": " + fields.size() + " fields, but the"
+                            + " header '" + String.join(",", header) + "' has " + header.size() + "; "
+                            + (fields.size() > header.size() ? "put double quotes around a field that contains a"
+                                    + " comma" : "add the missing fields"));
+                }
+                rows.add(new Row(List.copyOf(fields), line));
             }
         } catch (IOException e) {
             if (e instanceof CsvFormatException csv) {

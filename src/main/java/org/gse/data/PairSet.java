@@ -1,7 +1,6 @@
 package org.gse.data;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,15 +32,16 @@ public record PairSet(String source, String sha256, List<Pair> pairs) {
 
     /** Reads a pair file. */
     public static PairSet read(Path file) throws IOException {
-        return parse(Files.readAllBytes(file), file.toString());
+        return parse(CsvTable.readBytes(file, "Triple-S pair file"), file.toString());
     }
 
     /** Parses the bytes of a pair file; {@code source} names it in errors. */
     public static PairSet parse(byte[] bytes, String source) throws CsvFormatException {
         CsvTable table = CsvTable.parse(bytes, source);
-        int first = table.column("sticker_id");
-        int second = table.column("sticker_id_2");
-        int labelColumn = table.column("label");
+        int[] columns = table.columns("sticker_id", "sticker_id_2", "label");
+        int first = columns[0];
+        int second = columns[1];
+        int labelColumn = columns[2];
         List<Pair> pairs = new ArrayList<>(table.rows().size());
         for (CsvTable.Row row : table.rows()) {
             String a = row.get(first).trim();

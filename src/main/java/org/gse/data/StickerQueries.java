@@ -1,7 +1,6 @@
 package org.gse.data;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,7 +16,8 @@ import java.util.Set;
  * {@code ,} or the full-width {@code ，}), in English or Chinese.
  *
  * <p>Each query is trimmed; empty queries and exact repeats within one sticker are dropped. A sticker listed on
- * several rows gets the queries of all of them. The CSV rules are those of {@link PairSet}.
+ * several rows gets the queries of all of them, and a sticker whose field contains no query is kept with an empty
+ * list. The CSV rules are those of {@link PairSet}.
  *
  * @param source the file name used in errors
  * @param queries queries per sticker id, in file order
@@ -31,13 +31,14 @@ public record StickerQueries(String source, Map<String, List<String>> queries) {
     }
 
     public static StickerQueries read(Path file) throws IOException {
-        return parse(Files.readAllBytes(file), file.toString());
+        return parse(CsvTable.readBytes(file, "StickerQueries file"), file.toString());
     }
 
     public static StickerQueries parse(byte[] bytes, String source) throws CsvFormatException {
         CsvTable table = CsvTable.parse(bytes, source);
-        int idColumn = table.column("sticker_id");
-        int queryColumn = table.column("labeled_queries");
+        int[] columns = table.columns("sticker_id", "labeled_queries");
+        int idColumn = columns[0];
+        int queryColumn = columns[1];
         Map<String, Set<String>> byId = new LinkedHashMap<>();
         for (CsvTable.Row row : table.rows()) {
             String id = row.get(idColumn).trim();

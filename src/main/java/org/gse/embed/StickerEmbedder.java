@@ -1,6 +1,7 @@
 package org.gse.embed;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -180,14 +181,25 @@ public final class StickerEmbedder {
         }
     }
 
-    /** Returns the lower-case hex SHA-256 of a file's bytes. */
+    /**
+     * Returns the lower-case hex SHA-256 of a file's bytes. The file is streamed, because the training model card
+     * hashes weight files that can exceed a Java array's 2 GiB limit.
+     */
     public static String sha256(Path file) throws IOException {
+        MessageDigest digest;
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(Files.readAllBytes(file)));
+            digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK provides no SHA-256", e);
         }
+
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     private Prepared prepare(int index, Path file) {

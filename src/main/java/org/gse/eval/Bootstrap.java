@@ -2,13 +2,15 @@ package org.gse.eval;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Percentile bootstrap over test pairs.
+ * Percentile bootstrap confidence intervals (Efron and Tibshirani, 1993, "An Introduction to the Bootstrap",
+ * chapter 13) over items: test pairs (pair evaluation), queries (retrieval) or samples (classification).
  *
- * <p>Each resample draws {@code n} pairs with replacement from the {@code n} test pairs (not stratified by label),
+ * <p>Each resample draws {@code n} items with replacement from the {@code n} items (not stratified by label),
  * using {@link java.util.Random} seeded with the given seed; {@code Random}'s algorithm is fixed by the Java
- * specification, so a seed gives the same resamples on every JVM. For a given seed and number of pairs, every metric
+ * specification, so a seed gives the same resamples on every JVM. For a given seed and number of items, every metric
  * and scorer is evaluated on the same resamples. That keeps the intervals of different metrics consistent and makes
  * {@link #paired paired} comparisons possible.
  *
@@ -90,23 +92,55 @@ public final class Bootstrap {
     /** Returns the metric on all pairs with its percentile interval. Empty input gives NaN throughout. */
     public Estimate estimate(double[] scores, int[] labels, Metric metric) {
         Metrics.check(scores, labels);
-        double value = metric.apply(scores, labels);
-        int n = scores.length;
-        if (n == 0) {
+        double[] s = new double[scores.length];
+        int[] y = new int[labels.length];
+        return estimate(scores.length, indices -> {
+            gather(scores, labels, indices, s, y);
+            return metric.apply(s, y);
+        });
+    }
+
+    /**
+     * Returns a statistic on all items with its percentile interval.
+     *
+     * @param items number of items
+     * @param statistic computes the value from item indices: {@code 0..items-1} once for the value, then each
+     *     resample's indices, with repeats. The array is reused between calls, so the statistic must not keep it.
+     *     A NaN result leaves that resample out of the interval and counts it as skipped.
+     */
+    public Estimate estimate(int items, ToDoubleFunction<int[]> statistic) {
+        int[] all = new int[items];
+        Arrays.setAll(all, i -> i);
+        double value = statistic.applyAsDouble(all);
+        if (items == 0) {
             return new Estimate(value, Double.NaN, Double.NaN, 0, resamples);
         }
+
         double[] values = new double[resamples];
         int[] used = {0};
-        double[] s = new double[n];
-        int[] y = new int[n];
-        forEachDraw(n, draw -> {
-            gather(scores, labels, draw, s, y);
-            double v = metric.apply(s, y);
+        forEachDraw(items, draw -> {
+            double v = statistic.applyAsDouble(draw);
             if (!Double.isNaN(v)) {
                 values[used[0]++] = v;
             }
         });
         return interval(value, values, used[0]);
+    }
+
+    /**
+     * Returns the mean of the defined values with its percentile interval. NaN values (for example queries without
+     * a relevant sticker) are dropped before resampling, so the items are the defined values only. No defined value
+     * gives NaN throughout.
+     */
+    public Estimate mean(double[] values) {
+        double[] defined = Arrays.stream(values).filter(value -> !Double.isNaN(value)).toArray();
+        return estimate(defined.length, indices -> {
+            double sum = 0;
+            for (int index : indices) {
+                sum += defined[index];
+            }
+            return sum / indices.length;
+        });
     }
 
     /**

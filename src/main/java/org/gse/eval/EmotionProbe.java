@@ -96,8 +96,8 @@ public final class EmotionProbe {
      * @param confusion counts, rows the true class and columns the predicted class, in {@code classes} order
      * @param predicted out-of-fold predicted class index of every sample
      */
-    public record MethodResult(String method, MeanBootstrap.Interval accuracy, MeanBootstrap.Interval macroF1,
-            long[][] confusion, int[] predicted) {}
+    public record MethodResult(String method, Estimate accuracy, Estimate macroF1, long[][] confusion,
+            int[] predicted) {}
 
     /**
      * Scores of both classifiers.
@@ -191,12 +191,11 @@ public final class EmotionProbe {
         }
 
         int n = truth.length;
-        MeanBootstrap.Interval accuracy = MeanBootstrap.interval(n, indices -> ClassificationMetrics.accuracy(
-                pick(truth, indices), pick(predicted, indices)), settings.resamples(), settings.seed(),
-                settings.confidence());
-        MeanBootstrap.Interval macroF1 = MeanBootstrap.interval(n, indices -> ClassificationMetrics.macroF1(
-                pick(truth, indices), pick(predicted, indices), classes.size()), settings.resamples(),
-                settings.seed(), settings.confidence());
+        Bootstrap bootstrap = new Bootstrap(settings.resamples(), settings.seed(), settings.confidence());
+        Estimate accuracy = bootstrap.estimate(n, indices -> ClassificationMetrics.accuracy(
+                pick(truth, indices), pick(predicted, indices)));
+        Estimate macroF1 = bootstrap.estimate(n, indices -> ClassificationMetrics.macroF1(
+                pick(truth, indices), pick(predicted, indices), classes.size()));
         return new MethodResult(method, accuracy, macroF1,
                 ClassificationMetrics.confusionMatrix(truth, predicted, classes.size()), predicted);
     }

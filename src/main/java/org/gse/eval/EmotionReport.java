@@ -92,10 +92,10 @@ public record EmotionReport(Provenance provenance, EmotionProbe.Settings setting
         return md.toString();
     }
 
-    private static String format(MeanBootstrap.Interval interval) {
-        if (Double.isNaN(interval.estimate())) {
+    private static String format(Estimate estimate) {
+        if (Double.isNaN(estimate.value())) {
             return "n/a";
         }
-        return String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", interval.estimate(), interval.low(), interval.high());
+        return String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", estimate.value(), estimate.low(), estimate.high());
     }
 }

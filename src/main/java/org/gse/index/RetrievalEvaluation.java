@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.gse.eval.MeanBootstrap;
+import org.gse.eval.Bootstrap;
+import org.gse.eval.Estimate;
 import org.gse.eval.RetrievalMetrics;
 import org.gse.model.Embedding;
 import org.slf4j.Logger;
@@ -71,8 +72,8 @@ public final class RetrievalEvaluation {
      * @param hnswRecall HNSW recall@k against the exact top k, over all queries
      */
     public record Result(String modelId, int stickers, int queriesWithRelevant, int queriesWithoutRelevant,
-            Settings settings, Map<String, MeanBootstrap.Interval> hnsw, Map<String, MeanBootstrap.Interval> exact,
-            Map<String, MeanBootstrap.Interval> hnswRecall) {}
+            Settings settings, Map<String, Estimate> hnsw, Map<String, Estimate> exact,
+            Map<String, Estimate> hnswRecall) {}
 
     private RetrievalEvaluation() {}
 
@@ -140,18 +141,16 @@ public final class RetrievalEvaluation {
             }
 
             // 3. Means with bootstrap intervals over queries
-            Map<String, MeanBootstrap.Interval> hnswSummary = new LinkedHashMap<>();
-            Map<String, MeanBootstrap.Interval> exactSummary = new LinkedHashMap<>();
+            Bootstrap bootstrap = new Bootstrap(settings.resamples(), settings.seed(), settings.confidence());
+            Map<String, Estimate> hnswSummary = new LinkedHashMap<>();
+            Map<String, Estimate> exactSummary = new LinkedHashMap<>();
             for (int m = 0; m < names.size(); m++) {
-                hnswSummary.put(names.get(m), MeanBootstrap.meanInterval(hnswValues[m], settings.resamples(),
-                        settings.seed(), settings.confidence()));
-                exactSummary.put(names.get(m), MeanBootstrap.meanInterval(exactValues[m], settings.resamples(),
-                        settings.seed(), settings.confidence()));
+                hnswSummary.put(names.get(m), bootstrap.mean(hnswValues[m]));
+                exactSummary.put(names.get(m), bootstrap.mean(exactValues[m]));
             }
-            Map<String, MeanBootstrap.Interval> recallSummary = new LinkedHashMap<>();
+            Map<String, Estimate> recallSummary = new LinkedHashMap<>();
             for (int c = 0; c < settings.cutoffs().size(); c++) {
-                recallSummary.put("recall@" + settings.cutoffs().get(c), MeanBootstrap.meanInterval(recallValues[c],
-                        settings.resamples(), settings.seed(), settings.confidence()));
+                recallSummary.put("recall@" + settings.cutoffs().get(c), bootstrap.mean(recallValues[c]));
             }
             int without = RetrievalMetrics.countUndefined(exactValues[0]);
             if (without > 0) {

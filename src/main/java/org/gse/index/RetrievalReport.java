@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.gse.eval.MeanBootstrap;
+import org.gse.eval.Estimate;
 import org.gse.eval.Provenance;
 
 /**
@@ -65,7 +65,7 @@ public record RetrievalReport(Provenance provenance, Map<String, String> definit
                         .append(format(result.hnsw().get(name))).append(" |\n");
             }
             md.append("\n| HNSW against exact | value |\n| --- | --- |\n");
-            for (Map.Entry<String, MeanBootstrap.Interval> entry : result.hnswRecall().entrySet()) {
+            for (Map.Entry<String, Estimate> entry : result.hnswRecall().entrySet()) {
                 md.append("| ").append(entry.getKey()).append(" | ").append(format(entry.getValue())).append(" |\n");
             }
             md.append('\n');
@@ -79,10 +79,10 @@ public record RetrievalReport(Provenance provenance, Map<String, String> definit
         return md.toString();
     }
 
-    static String format(MeanBootstrap.Interval interval) {
-        if (Double.isNaN(interval.estimate())) {
+    static String format(Estimate estimate) {
+        if (Double.isNaN(estimate.value())) {
             return "n/a";
         }
-        return String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", interval.estimate(), interval.low(), interval.high());
+        return String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", estimate.value(), estimate.low(), estimate.high());
     }
 }

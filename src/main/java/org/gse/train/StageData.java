@@ -8,6 +8,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.gse.data.Pair;
+import org.gse.data.PairSet;
+import org.gse.data.StickerQueries;
 import org.gse.train.TrainConfig.Kind;
 import org.gse.train.TrainConfig.Loss;
 import org.gse.train.TrainConfig.StageConfig;
@@ -16,25 +19,35 @@ import org.gse.train.TrainConfig.StageConfig;
  * The data of one stage: sticker queries or labelled pairs, with the views training and validation need.
  * Validation stickers are chosen once per run; a training example uses none of them, and a pair with one sticker
  * on each side of the split is used by neither.
+ *
+ * @param stickerQueries the queries of each sticker that has at least one, in file order (empty for pair stages)
+ * @param pairs the labelled pairs in file order (empty for query stages)
  */
-record StageData(StageConfig stage, List<TrainData.StickerQueries> stickerQueries, List<TrainData.Pair> pairs) {
+record StageData(StageConfig stage, Map<String, List<String>> stickerQueries, List<Pair> pairs) {
 
+    /**
+     * Reads the stage's data file. Stickers whose {@code labeled_queries} field contains no query are left out,
+     * since they have no text to train on.
+     */
     static StageData read(StageConfig stage) throws IOException {
         if (stage.kind() == Kind.IMAGE_TEXT) {
-            return new StageData(stage, TrainData.readQueries(stage.data()), List.of());
+            Map<String, List<String>> withQueries = new LinkedHashMap<>();
+            StickerQueries.read(stage.data()).queries().forEach((id, queries) -> {
+                if (!queries.isEmpty()) {
+                    withQueries.put(id, queries);
+                }
+            });
+            return new StageData(stage, withQueries, List.of());
         }
-        return new StageData(stage, List.of(), TrainData.readPairs(stage.data()));
+        return new StageData(stage, Map.of(), PairSet.read(stage.data()).pairs());
     }
 
     /** Returns every sticker id the data names, in file order. */
     Set<String> stickers() {
-        Set<String> ids = new LinkedHashSet<>();
-        for (TrainData.StickerQueries row : stickerQueries) {
-            ids.add(row.stickerId());
-        }
-        for (TrainData.Pair pair : pairs) {
-            ids.add(pair.first());
-            ids.add(pair.second());
+        Set<String> ids = new LinkedHashSet<>(stickerQueries.keySet());
+        for (Pair pair : pairs) {
+            ids.add(pair.stickerId());
+            ids.add(pair.stickerId2());
         }
         return ids;
     }
@@ -42,21 +55,15 @@ record StageData(StageConfig stage, List<TrainData.StickerQueries> stickerQuerie
     /** Returns every distinct query, in file order. */
     Set<String> queries() {
         Set<String> all = new LinkedHashSet<>();
-        for (TrainData.StickerQueries row : stickerQueries) {
-            all.addAll(row.queries());
+        for (List<String> queries : stickerQueries.values()) {
+            all.addAll(queries);
         }
         return all;
     }
 
     /** Returns the queries of one sticker (empty when it has none). */
     List<String> queriesOf(String id) {
-        List<String> result = new ArrayList<>();
-        for (TrainData.StickerQueries row : stickerQueries) {
-            if (row.stickerId().equals(id)) {
-                result.addAll(row.queries());
-            }
-        }
-        return result;
+        return stickerQueries.getOrDefault(id, List.of());
     }
 
     /**
@@ -73,27 +80,27 @@ record StageData(StageConfig stage, List<TrainData.StickerQueries> stickerQuerie
             return result;
         }
         if (stage.kind() == Kind.IMAGE_TEXT) {
-            for (TrainData.StickerQueries row : stickerQueries) {
-                if (!validation.contains(row.stickerId())) {
-                    result.add(Example.sticker(row.stickerId(), row.queries()));
+            stickerQueries.forEach((id, queries) -> {
+                if (!validation.contains(id)) {
+                    result.add(Example.sticker(id, queries));
                 }
-            }
+            });
             return result;
         }
         Map<String, List<String>> dissimilar = new HashMap<>();
-        for (TrainData.Pair pair : pairs) {
-            if (!pair.similar() && !validation.contains(pair.first()) && !validation.contains(pair.second())) {
-                dissimilar.computeIfAbsent(pair.first(), k -> new ArrayList<>()).add(pair.second());
-                dissimilar.computeIfAbsent(pair.second(), k -> new ArrayList<>()).add(pair.first());
+        for (Pair pair : pairs) {
+            if (!pair.similar() && !validation.contains(pair.stickerId()) && !validation.contains(pair.stickerId2())) {
+                dissimilar.computeIfAbsent(pair.stickerId(), k -> new ArrayList<>()).add(pair.stickerId2());
+                dissimilar.computeIfAbsent(pair.stickerId2(), k -> new ArrayList<>()).add(pair.stickerId());
             }
         }
-        for (TrainData.Pair pair : pairs) {
-            if (validation.contains(pair.first()) || validation.contains(pair.second())) {
+        for (Pair pair : pairs) {
+            if (validation.contains(pair.stickerId()) || validation.contains(pair.stickerId2())) {
                 continue;
             }
             if (stage.loss() == Loss.MARGIN || pair.similar()) {
-                result.add(Example.pair(pair.first(), pair.second(), pair.similar(),
-                        dissimilar.getOrDefault(pair.first(), List.of())));
+                result.add(Example.pair(pair.stickerId(), pair.stickerId2(), pair.similar(),
+                        dissimilar.getOrDefault(pair.stickerId(), List.of())));
             }
         }
         return result;
@@ -107,12 +114,12 @@ record StageData(StageConfig stage, List<TrainData.StickerQueries> stickerQuerie
      */
     List<List<String>> similarGroups(Set<String> validation) {
         Map<String, String> parent = new LinkedHashMap<>();
-        for (TrainData.Pair pair : pairs) {
-            if (pair.similar() && !validation.contains(pair.first()) && !validation.contains(pair.second())) {
-                parent.putIfAbsent(pair.first(), pair.first());
-                parent.putIfAbsent(pair.second(), pair.second());
-                String a = root(parent, pair.first());
-                String b = root(parent, pair.second());
+        for (Pair pair : pairs) {
+            if (pair.similar() && !validation.contains(pair.stickerId()) && !validation.contains(pair.stickerId2())) {
+                parent.putIfAbsent(pair.stickerId(), pair.stickerId());
+                parent.putIfAbsent(pair.stickerId2(), pair.stickerId2());
+                String a = root(parent, pair.stickerId());
+                String b = root(parent, pair.stickerId2());
                 if (!a.equals(b)) {
                     parent.put(b, a);
                 }
@@ -137,10 +144,10 @@ record StageData(StageConfig stage, List<TrainData.StickerQueries> stickerQuerie
     }
 
     /** Returns the labelled pairs whose two stickers are both validation stickers. */
-    List<TrainData.Pair> validationPairs(Set<String> validation) {
-        List<TrainData.Pair> result = new ArrayList<>();
-        for (TrainData.Pair pair : pairs) {
-            if (validation.contains(pair.first()) && validation.contains(pair.second())) {
+    List<Pair> validationPairs(Set<String> validation) {
+        List<Pair> result = new ArrayList<>();
+        for (Pair pair : pairs) {
+            if (validation.contains(pair.stickerId()) && validation.contains(pair.stickerId2())) {
                 result.add(pair);
             }
         }

@@ -32,7 +32,10 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.gse.data.Pair;
+import org.gse.data.PairSet;
 import org.gse.djl.DjlClipModel;
+import org.gse.embed.StickerEmbedder;
 import org.gse.model.ClipCheckpoint;
 import org.gse.model.ClipConfig;
 import org.gse.model.ClipImageProcessor;
@@ -106,7 +109,7 @@ public final class Trainer {
     /** Test hook: stop (with a checkpoint) after this many epochs in this run; negative = never. */
     private int stopAfterEpochs = -1;
     /** The pairs of the config's validation file, or null when validation stickers are held out by hash. */
-    private List<TrainData.Pair> validationPairs;
+    private List<Pair> validationPairs;
     /** When this run started, so checkpoints carry the training time of all runs of the job. */
     private long runStartNanos;
     /** Training time of the earlier runs that the checkpoint records. */
@@ -196,7 +199,7 @@ public final class Trainer {
         }
         checkLeakage(data, config.test(), "test", "test results would be meaningless");
         checkLeakage(data, config.validation(), "validation", "early stopping and the threshold would be biased");
-        validationPairs = config.validation() == null ? null : TrainData.readPairs(config.validation());
+        validationPairs = config.validation() == null ? null : PairSet.read(config.validation()).pairs();
         Set<String> validation = validationStickers(data);
         Map<Path, StickerImages> images = new HashMap<>();
         int size = weights.config().visionConfig().imageSize();
@@ -323,9 +326,9 @@ public final class Trainer {
             return;
         }
         Set<String> heldOut = new TreeSet<>();
-        for (TrainData.Pair pair : TrainData.readPairs(file)) {
-            heldOut.add(pair.first());
-            heldOut.add(pair.second());
+        for (Pair pair : PairSet.read(file).pairs()) {
+            heldOut.add(pair.stickerId());
+            heldOut.add(pair.stickerId2());
         }
         for (StageData stageData : data) {
             Set<String> leaked = new TreeSet<>(stageData.stickers());
@@ -347,9 +350,9 @@ public final class Trainer {
     private Set<String> validationStickers(List<StageData> data) {
         if (validationPairs != null) {
             Set<String> ids = new LinkedHashSet<>();
-            for (TrainData.Pair pair : validationPairs) {
-                ids.add(pair.first());
-                ids.add(pair.second());
+            for (Pair pair : validationPairs) {
+                ids.add(pair.stickerId());
+                ids.add(pair.stickerId2());
             }
             LOG.info("Validation: {} pairs of {} stickers from {}", validationPairs.size(), ids.size(),
                     config.validation());
@@ -879,17 +882,17 @@ public final class Trainer {
         }
 
         /** Returns the cosine of each pair's two image embeddings, with the labels and AUC. */
-        private Validation scorePairs(List<TrainData.Pair> pairs, StickerImages stickers) {
+        private Validation scorePairs(List<Pair> pairs, StickerImages stickers) {
             Set<String> needed = new LinkedHashSet<>();
-            for (TrainData.Pair pair : pairs) {
-                needed.add(pair.first());
-                needed.add(pair.second());
+            for (Pair pair : pairs) {
+                needed.add(pair.stickerId());
+                needed.add(pair.stickerId2());
             }
             Map<String, float[]> image = embedImages(new ArrayList<>(needed), stickers);
             double[] scores = new double[pairs.size()];
             boolean[] labels = new boolean[pairs.size()];
             for (int i = 0; i < pairs.size(); i++) {
-                scores[i] = dot(image.get(pairs.get(i).first()), image.get(pairs.get(i).second()));
+                scores[i] = dot(image.get(pairs.get(i).stickerId()), image.get(pairs.get(i).stickerId2()));
                 labels[i] = pairs.get(i).similar();
             }
             return new Validation(PairAuc.auc(scores, labels), scores, labels);
@@ -986,11 +989,11 @@ public final class Trainer {
      */
     private void reportTest(Session session, StageData calibration, StickerImages stickers, double threshold,
             ObjectNode card) throws IOException {
-        List<TrainData.Pair> pairs = TrainData.readPairs(config.test());
+        List<Pair> pairs = PairSet.read(config.test()).pairs();
         Set<String> ids = new LinkedHashSet<>();
-        for (TrainData.Pair pair : pairs) {
-            ids.add(pair.first());
-            ids.add(pair.second());
+        for (Pair pair : pairs) {
+            ids.add(pair.stickerId());
+            ids.add(pair.stickerId2());
         }
         Path folder = calibration.stage().images();
         List<String> missing = ids.stream().filter(id -> !Files.isRegularFile(folder.resolve(id))).toList();
@@ -1005,7 +1008,7 @@ public final class Trainer {
         boolean[] labels = new boolean[pairs.size()];
         int correct = 0;
         for (int i = 0; i < pairs.size(); i++) {
-            scores[i] = dot(embeddings.get(pairs.get(i).first()), embeddings.get(pairs.get(i).second()));
+            scores[i] = dot(embeddings.get(pairs.get(i).stickerId()), embeddings.get(pairs.get(i).stickerId2()));
             labels[i] = pairs.get(i).similar();
             correct += (scores[i] >= threshold) == labels[i] ? 1 : 0;
         }
@@ -1030,7 +1033,7 @@ public final class Trainer {
             baseModel = baseModel.resolve("model.safetensors");
         }
         if (baseModel != null && Files.isRegularFile(baseModel)) {
-            card.put("base_model_sha256", TrainData.sha256(baseModel));
+            card.put("base_model_sha256", StickerEmbedder.sha256(baseModel));
         }
         Path baseFolder = config.base().model();
         if (baseFolder != null && Files.isRegularFile(baseFolder.resolve(ModelBundle.CARD))) {
@@ -1041,7 +1044,7 @@ public final class Trainer {
         card.put("seed", config.seed());
         if (config.validation() != null) {
             card.put("validation_file", config.validation().toString());
-            card.put("validation_file_sha256", TrainData.sha256(config.validation()));
+            card.put("validation_file_sha256", StickerEmbedder.sha256(config.validation()));
         } else {
             card.put("validation_fraction", config.validationFraction());
         }
@@ -1063,7 +1066,7 @@ public final class Trainer {
                 ? "image-text validation pairs" : "image-image validation pairs");
         if (config.test() != null) {
             card.put("test_file", config.test().toString());
-            card.put("test_file_sha256", TrainData.sha256(config.test()));
+            card.put("test_file_sha256", StickerEmbedder.sha256(config.test()));
         }
         card.put("training_seconds", Math.round(seconds * 10) / 10.0);
         String version = Trainer.class.getPackage().getImplementationVersion();
@@ -1077,7 +1080,7 @@ public final class Trainer {
         StageConfig stage = data.stage();
         ObjectNode node = JSON.createObjectNode();
         node.put("name", stage.name()).put("kind", stage.kind().id).put("train", stage.modeText());
-        node.put("data", stage.data().toString()).put("data_sha256", TrainData.sha256(stage.data()));
+        node.put("data", stage.data().toString()).put("data_sha256", StickerEmbedder.sha256(stage.data()));
         node.put("images", stage.images().toString());
         node.put("epochs", epochsRun);
         if (bestEpoch >= 0) {

@@ -177,7 +177,7 @@ class IndexCommandsTest {
         JsonNode report = new ObjectMapper().readTree(retrievalOut.resolve("report.json").toFile());
         JsonNode result = report.get("results").get(0);
         assertEquals(12, result.get("stickers").asInt());
-        assertEquals(1.0, result.get("exact").get("R@1").get("estimate").asDouble(), 1e-9);
+        assertEquals(1.0, result.get("exact").get("R@1").get("value").asDouble(), 1e-9);
         assertTrue(result.get("hnswRecall").has("recall@10"), result.toString());
         assertEquals(1, report.get("skipped").size(), "the broken file is listed");
         assertTrue(Files.readString(retrievalOut.resolve("report.md")).contains("| R@1 |"));
@@ -189,7 +189,7 @@ class IndexCommandsTest {
         JsonNode emotionReport = new ObjectMapper().readTree(emotionOut.resolve("report.json").toFile());
         JsonNode methods = emotionReport.get("results").get(0).get("result").get("methods");
         assertEquals(2, methods.size());
-        assertTrue(methods.get(0).get("accuracy").get("estimate").asDouble() >= 0.9, methods.toString());
+        assertTrue(methods.get(0).get("accuracy").get("value").asDouble() >= 0.9, methods.toString());
         assertTrue(!methods.get(0).has("predicted"), "per-sample predictions stay out of report.json");
         String markdown = Files.readString(emotionOut.resolve("report.md"));
         assertTrue(markdown.contains("Confusion matrix, linear-probe"), markdown);

@@ -87,10 +87,10 @@ class RealStickersTest {
 
         JsonNode result = new ObjectMapper().readTree(out.resolve("report.json").toFile()).get("results").get(0);
         assertEquals(25, result.get("stickers").asInt());
-        double exactMap = result.get("exact").get("mAP").get("estimate").asDouble();
+        double exactMap = result.get("exact").get("mAP").get("value").asDouble();
         assertTrue(exactMap >= 0, "mAP " + exactMap);
         assertTrue(exactMap <= 1, "mAP " + exactMap);
-        assertEquals(1.0, result.get("hnswRecall").get("recall@10").get("estimate").asDouble(), 1e-9,
+        assertEquals(1.0, result.get("hnswRecall").get("recall@10").get("value").asDouble(), 1e-9,
                 "25 stickers fit in one HNSW candidate list, so HNSW equals exact search");
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import org.gse.TestData;
@@ -74,6 +75,49 @@ class PairSetTest {
         assertTrue(assertThrows(CsvFormatException.class, () -> PairSet.parse(latin1, "x.csv"))
                 .getMessage().contains("not valid UTF-8"));
         assertThrows(CsvFormatException.class, () -> parse(""));
+    }
+
+    @Test
+    void badLabelErrorNamesFileAndLine(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("pairs.csv");
+        Files.writeString(file, "sticker_id,sticker_id_2,label\na.png,b.png,1\na.png,c.png,yes\n");
+        String message = assertThrows(CsvFormatException.class, () -> PairSet.read(file)).getMessage();
+        assertTrue(message.startsWith(file.toString()), message);
+        assertTrue(message.contains("line 3"), message);
+        assertTrue(message.contains("'yes'"), message);
+    }
+
+    @Test
+    void rowFieldCountMustMatchHeader() {
+        // An unquoted comma inside an id splits it into two fields.
+        String message = assertThrows(CsvFormatException.class,
+                () -> parse("sticker_id,sticker_id_2,label\na.png,b.png,1\ndog, happy.png,c.png,0\n")).getMessage();
+        assertTrue(message.contains("line 3"), message);
+        assertTrue(message.contains("4 fields"), message);
+        assertTrue(message.contains("put double quotes around a field that contains a comma"), message);
+
+        message = assertThrows(CsvFormatException.class,
+                () -> parse("sticker_id,sticker_id_2,label\na.png,b.png\n")).getMessage();
+        assertTrue(message.contains("line 2"), message);
+        assertTrue(message.contains("2 fields"), message);
+        assertTrue(message.contains("add the missing fields"), message);
+    }
+
+    @Test
+    void missingColumnsListedWithExpectedHeader() {
+        String message = assertThrows(CsvFormatException.class, () -> parse("id,other_id,label\na,b,1\n"))
+                .getMessage();
+        assertTrue(message.contains("missing columns 'sticker_id', 'sticker_id_2'"), message);
+        assertTrue(message.contains("the header is 'id,other_id,label'"), message);
+        assertTrue(message.contains("sticker_id,sticker_id_2,label"), message);
+    }
+
+    @Test
+    void missingFileNamedWithKind(@TempDir Path dir) {
+        Path file = dir.resolve("absent.csv");
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> PairSet.read(file));
+        assertEquals(file.toString(), e.getFile());
+        assertTrue(e.getMessage().contains("Triple-S pair file not found"), e.getMessage());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.gse.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -87,6 +88,72 @@ class BootstrapTest {
                 Metrics::rocAuc, Metrics::rocAuc);
         assertTrue(d.estimate().low() > 0, d.toString());
         assertEquals(2.0 / 1001, d.pValue(), 1e-12, "no resample at or below zero: the smallest p 1000 can show");
+    }
+
+    @Test
+    void indexStatisticMatchesScoreMetric() throws IOException {
+        MetricsReferenceTest.ScoreSet data = cosine();
+        double[] s = new double[data.scores().length];
+        int[] y = new int[data.labels().length];
+        Bootstrap bootstrap = new Bootstrap(300, 9, 0.9);
+        Estimate byIndex = bootstrap.estimate(s.length, indices -> {
+            for (int i = 0; i < indices.length; i++) {
+                s[i] = data.scores()[indices[i]];
+                y[i] = data.labels()[indices[i]];
+            }
+            return Metrics.rocAuc(s, y);
+        });
+        assertEquals(bootstrap.estimate(data.scores(), data.labels(), Metrics::rocAuc), byIndex);
+    }
+
+    @Test
+    void meanOfConstantValuesHasZeroWidth() {
+        Estimate mean = new Bootstrap(200, 1, 0.95).mean(new double[] {0.7, 0.7, 0.7});
+        assertEquals(0.7, mean.value(), 1e-12);
+        assertEquals(0.7, mean.low(), 1e-12);
+        assertEquals(0.7, mean.high(), 1e-12);
+    }
+
+    @Test
+    void meanIntervalIsReproducibleAndDropsNaN() {
+        java.util.Random random = new java.util.Random(3);
+        double[] values = new double[200];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextDouble() < 0.3 ? 1 : 0;
+        }
+        values[7] = Double.NaN;
+        Estimate first = new Bootstrap(500, 42, 0.95).mean(values);
+        assertEquals(first, new Bootstrap(500, 42, 0.95).mean(values));
+        assertNotEquals(first, new Bootstrap(500, 43, 0.95).mean(values));
+
+        double[] defined = java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v)).toArray();
+        assertEquals(java.util.Arrays.stream(defined).average().orElseThrow(), first.value(), 1e-12);
+        assertEquals(first, new Bootstrap(500, 42, 0.95).mean(defined), "NaN values are not items");
+        assertTrue(first.low() <= first.value(), first.toString());
+        assertTrue(first.value() <= first.high(), first.toString());
+        assertEquals(500, first.resamples());
+        assertEquals(0, first.skipped());
+        // The standard error of a proportion near 0.3 over 199 items is about 0.032, so the 95% interval is
+        // roughly 0.13 wide; accept 0.08 to 0.18.
+        double width = first.high() - first.low();
+        assertTrue(width > 0.08, "interval width " + width);
+        assertTrue(width < 0.18, "interval width " + width);
+    }
+
+    @Test
+    void meanWithoutDefinedValuesIsNaN() {
+        Estimate mean = new Bootstrap(10, 1, 0.95).mean(new double[] {Double.NaN});
+        assertTrue(Double.isNaN(mean.value()));
+        assertTrue(Double.isNaN(mean.low()));
+        assertTrue(Double.isNaN(mean.high()));
+    }
+
+    @Test
+    void invalidSettingsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Bootstrap(0, 1, 0.95));
+        assertTrue(e.getMessage().contains("got 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Bootstrap(10, 1, 1.0));
+        assertTrue(e.getMessage().contains("got 1.0"), e.getMessage());
     }
 
     @Test

@@ -44,10 +44,10 @@ class RetrievalEvaluationTest {
         assertEquals(40, result.queriesWithRelevant());
         assertEquals(1, result.queriesWithoutRelevant(), "the singleton label has no relevant sticker");
         for (String metric : List.of("R@1", "R@5", "R@10", "MRR", "mAP")) {
-            assertEquals(1.0, result.exact().get(metric).estimate(), 1e-9, "exact " + metric);
-            assertEquals(1.0, result.hnsw().get(metric).estimate(), 1e-9, "HNSW " + metric);
+            assertEquals(1.0, result.exact().get(metric).value(), 1e-9, "exact " + metric);
+            assertEquals(1.0, result.hnsw().get(metric).value(), 1e-9, "HNSW " + metric);
         }
-        assertTrue(result.hnswRecall().get("recall@10").estimate() >= 0.95,
+        assertTrue(result.hnswRecall().get("recall@10").value() >= 0.95,
                 "HNSW recall@10 " + result.hnswRecall().get("recall@10"));
     }
 
