@@ -1024,10 +1024,28 @@ public final class Trainer {
     // ---------------------------------------------------------------------------------------------------------
     // Model card
 
+    /**
+     * Returns a path as the card records it: relative to the config file's folder, as the config wrote it, so that a
+     * bundle does not carry the folders of the machine it was trained on. Absolute when the config was parsed from
+     * text or the path cannot be made relative (another file system root).
+     */
+    private String cardPath(Path path) {
+        if (config.source() == null) {
+            return path.toString();
+        }
+        Path folder = config.source().toAbsolutePath().getParent();
+        try {
+            return folder.relativize(path.toAbsolutePath().normalize()).toString();
+        } catch (IllegalArgumentException e) {
+            return path.toAbsolutePath().toString();
+        }
+    }
+
     private ObjectNode card(Base base, List<StageData> data, ArrayNode stages, Validation validation,
             double[] threshold, double seconds) throws IOException {
         ObjectNode card = JSON.createObjectNode();
-        card.put("base_model", config.base().describe());
+        card.put("base_model", config.base().model() != null ? cardPath(config.base().model())
+                : config.base().describe());
         Path baseModel = config.base().model();
         if (baseModel != null && Files.isDirectory(baseModel)) {
             baseModel = baseModel.resolve("model.safetensors");
@@ -1043,7 +1061,7 @@ public final class Trainer {
         card.put("architecture", ClipCheckpoint.describe(base.weights().config()));
         card.put("seed", config.seed());
         if (config.validation() != null) {
-            card.put("validation_file", config.validation().toString());
+            card.put("validation_file", cardPath(config.validation()));
             card.put("validation_file_sha256", StickerEmbedder.sha256(config.validation()));
         } else {
             card.put("validation_fraction", config.validationFraction());
@@ -1065,7 +1083,7 @@ public final class Trainer {
                 && data.stream().noneMatch(d -> d.stage().kind() == Kind.IMAGE_IMAGE)
                 ? "image-text validation pairs" : "image-image validation pairs");
         if (config.test() != null) {
-            card.put("test_file", config.test().toString());
+            card.put("test_file", cardPath(config.test()));
             card.put("test_file_sha256", StickerEmbedder.sha256(config.test()));
         }
         card.put("training_seconds", Math.round(seconds * 10) / 10.0);
@@ -1080,8 +1098,8 @@ public final class Trainer {
         StageConfig stage = data.stage();
         ObjectNode node = JSON.createObjectNode();
         node.put("name", stage.name()).put("kind", stage.kind().id).put("train", stage.modeText());
-        node.put("data", stage.data().toString()).put("data_sha256", StickerEmbedder.sha256(stage.data()));
-        node.put("images", stage.images().toString());
+        node.put("data", cardPath(stage.data())).put("data_sha256", StickerEmbedder.sha256(stage.data()));
+        node.put("images", cardPath(stage.images()));
         node.put("epochs", epochsRun);
         if (bestEpoch >= 0) {
             node.put("best_epoch", bestEpoch + 1);

@@ -427,7 +427,8 @@ class TrainerTest {
         JsonNode groups = card.get("stages").get(0);
         JsonNode text = card.get("stages").get(1);
         assertEquals(15, card.get("validation").get("pairs").asInt(), "the validation file's pairs: " + card);
-        assertTrue(card.get("validation_file").asText().endsWith("validation.csv"), card.toString());
+        assertEquals("validation.csv", card.get("validation_file").asText(), "relative to the config's folder");
+        assertEquals("train-pairs.csv", groups.get("data").asText(), "relative to the config's folder");
         assertFalse(card.has("validation_fraction"), "no stickers held out by hash");
         double auc = groups.get("validation_auc").asDouble();
         assertTrue(auc > 0.9, "supervised contrastive validation AUC " + auc);
