@@ -19,10 +19,18 @@ public final class DefaultModel {
     /** The folder of the bundled model, relative to the repository root. */
     public static final String RELATIVE_PATH = "models/default";
 
-    /** The scorer name of the bundled model in {@code gse eval} and {@code gse similarity} output. */
-    public static final String NAME = "default-model";
 
     private DefaultModel() {}
+
+    /**
+     * Returns the scorer name of the model at {@code model} in {@code gse eval} and {@code gse similarity} output.
+     * The name is the last path element (folder or file name), or the whole path for a root folder, so the bundled
+     * model is named {@code default} whether it is the implicit default or given with {@code --model}.
+     */
+    public static String scorerName(Path model) {
+        Path name = model.toAbsolutePath().normalize().getFileName();
+        return name == null ? model.toString() : name.toString();
+    }
 
     /** Returns where the bundled model should be, whether or not it exists. */
     public static Path location() {

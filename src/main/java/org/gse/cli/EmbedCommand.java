@@ -53,7 +53,7 @@ public final class EmbedCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Sticker files or folders.")
     List<Path> inputs;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created).")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder, new or existing (created if missing).")
     Path out;
 
     @Option(names = "--engine", paramLabel = "E", defaultValue = "onnxruntime",
@@ -101,6 +101,8 @@ public final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        requireOutputFolder(out);
+
         // A policy left null here comes from the model's config.json (see Models.resolvePolicies).
         Models.Options options = Models.Options.defaults()
                 .withEngine(Models.Engine.parse(engine))
@@ -150,6 +152,25 @@ public final class EmbedCommand implements Callable<Integer> {
         writer.flush();
         boolean nothing = failed == results.size();
         return (strict && failed > 0) || nothing ? Main.EXIT_FAILED_INPUTS : Main.EXIT_OK;
+    }
+
+    /**
+     * Rejects an {@code --out} that can never become a folder, before any model is opened or sticker decoded, so a
+     * long run does not fail only at its last step. The nearest existing ancestor must be a folder too, because
+     * {@link Files#createDirectories} cannot create a folder below a regular file.
+     */
+    static void requireOutputFolder(Path out) {
+        for (Path path = out.toAbsolutePath(); path != null; path = path.getParent()) {
+            if (Files.isDirectory(path)) {
+                return;
+            }
+            if (Files.exists(path)) {
+                String where = path.equals(out.toAbsolutePath()) ? "--out " + out
+                        : "--out " + out + ": its parent " + path;
+                throw new IllegalArgumentException(where + " is an existing file, not a folder. Choose a new or"
+                        + " existing folder for the outputs");
+            }
+        }
     }
 
     private void write(ClipEncoderBase encoder, Models.Options options, String settings,

@@ -5,8 +5,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -155,19 +157,25 @@ public final class EvalCommand implements Callable<Integer> {
 
         List<Scorer<?>> scorers = new ArrayList<>();
         try {
-            Set<String> names = new LinkedHashSet<>();
+            List<String> baselineNames = baselines.isEmpty() ? Baselines.NAMES : baselines;
+            List<Path> modelPaths = new ArrayList<>(models);
             if (models.isEmpty() && baselines.isEmpty()) {
                 Path bundled = DefaultModel.require();
                 log.info("No --model given: evaluating the bundled default model {}", bundled);
-                names.add(DefaultModel.NAME);
-                scorers.add(ModelScorer.of(DefaultModel.NAME, opener.open(bundled)));
+                modelPaths.add(bundled);
             }
-            for (Path model : models) {
-                String name = uniqueName(names, model.getFileName() == null ? model.toString()
-                        : model.getFileName().toString());
+
+            // A model is named after its folder, whether it is the bundled model or given with --model, so one
+            // folder gets one name in every report. A model folder named like a baseline gets a #N suffix.
+            Set<String> names = new LinkedHashSet<>();
+            Set<String> reserved = new HashSet<>();
+            for (String baseline : baselineNames) {
+                reserved.add(baseline.trim().toLowerCase(Locale.ROOT));
+            }
+            for (Path model : modelPaths) {
+                String name = uniqueName(names, reserved, DefaultModel.scorerName(model));
                 scorers.add(ModelScorer.of(name, opener.open(model)));
             }
-            List<String> baselineNames = baselines.isEmpty() ? Baselines.NAMES : baselines;
             for (String baseline : baselineNames) {
                 Scorer<?> scorer = Baselines.create(baseline);
                 if (!names.add(scorer.name())) {
@@ -239,9 +247,10 @@ public final class EvalCommand implements Callable<Integer> {
                 testPairs, images);
     }
 
-    private static String uniqueName(Set<String> names, String name) {
+    /** Adds and returns {@code name}, or {@code name#2}, {@code name#3}... when it is taken or reserved. */
+    private static String uniqueName(Set<String> names, Set<String> reserved, String name) {
         String candidate = name;
-        for (int i = 2; !names.add(candidate); i++) {
+        for (int i = 2; reserved.contains(candidate) || !names.add(candidate); i++) {
             candidate = name + "#" + i;
         }
         return candidate;

@@ -72,6 +72,12 @@ public final class IndexSearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // The HTTP search endpoint rejects blank text with status 400, so the CLI rejects it the same way.
+        if (query.text != null && query.text.isBlank()) {
+            throw new IllegalArgumentException("--text is empty or only whitespace. Give the words to search for,"
+                    + " such as --text \"happy cat\"");
+        }
+
         List<SearchHit> hits;
         try (StickerIndex index = StickerIndex.openForReading(indexFolder);
                 Encoder encoder = CommandServices.encoderFactory().open(model)) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +52,11 @@ public final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            // A missing path is a missing input, reported like one in every other command (exit status 3), and
+            // not as an existing folder that lacks a model card (exit status 2).
+            if (!Files.exists(bundle)) {
+                throw new NoSuchFileException(bundle.toString(), null, "no such file or folder; check the path");
+            }
             ObjectNode card = ModelBundle.readCard(bundle);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

@@ -48,8 +48,9 @@ public final class SimilarityCommand implements Callable<Integer> {
     String baseline;
 
     @Option(names = "--threshold", paramLabel = "T",
-            description = "Decision threshold (for example a scorer's threshold in gse eval's report.json; default:"
-                    + " the threshold in the model bundle's gse.json).")
+            description = "Decision threshold, in [-1, 1] for a model and in [0, 1] for a baseline (for example a"
+                    + " scorer's threshold in gse eval's report.json; default: the threshold in the model bundle's"
+                    + " gse.json).")
     Double threshold;
 
     @Option(names = "--json", description = "Print a JSON object with score, threshold and similar.")
@@ -76,15 +77,14 @@ public final class SimilarityCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give either --model PATH or --baseline NAME ("
                     + String.join(", ", Baselines.NAMES) + "), not both");
         }
-        if (threshold != null && !Double.isFinite(threshold)) {
-            throw new IllegalArgumentException("--threshold must be a finite number, got " + threshold);
+        if (threshold != null) {
+            requireThresholdInRange(threshold, baseline != null);
         }
         Path modelPath = model;
-        String modelName = model == null ? null : String.valueOf(model.getFileName());
         if (model == null && baseline == null) {
             modelPath = DefaultModel.require();
-            modelName = DefaultModel.NAME;
         }
+        String modelName = modelPath == null ? null : DefaultModel.scorerName(modelPath);
         Double threshold = this.threshold;
         String thresholdSource = threshold == null ? null : "option";
         if (threshold == null && modelPath != null) {
@@ -132,5 +132,20 @@ public final class SimilarityCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    /**
+     * Rejects a threshold that no score can reach or that every score passes. A model's score is the cosine of two
+     * embeddings, in [-1, 1]. The three baselines (thumbnail cosine of non-negative pixel values, histogram
+     * intersection and perceptual-hash similarity) all score in [0, 1].
+     */
+    static void requireThresholdInRange(double threshold, boolean baseline) {
+        double min = baseline ? 0 : -1;
+        String scorer = baseline ? "a baseline score" : "a model score (cosine similarity)";
+        if (!Double.isFinite(threshold) || threshold < min || threshold > 1) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "--threshold %s is outside [%d, 1], the range of %s. Pass a value in that range", threshold,
+                    (int) min, scorer));
+        }
     }
 }

@@ -60,7 +60,7 @@ class DefaultModelTest {
         assertEquals(Main.EXIT_OK, exit, err.toString());
 
         JsonNode json = new ObjectMapper().readTree(out.toString());
-        assertEquals(DefaultModel.NAME, json.get("scorer").asText());
+        assertEquals("default", json.get("scorer").asText());
         assertEquals(DefaultModel.cardThreshold(DefaultModel.require()).getAsDouble(),
                 json.get("threshold").asDouble(), 1e-12);
         assertEquals("model card", json.get("threshold_source").asText());

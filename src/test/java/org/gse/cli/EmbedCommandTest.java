@@ -49,6 +49,39 @@ class EmbedCommandTest {
     }
 
     @Test
+    void embedRejectsFileAsOutBeforeWork() throws Exception {
+        Path file = Files.writeString(dir.resolve("result.txt"), "an existing file");
+        Path cache = dir.resolve("cache");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute("embed",
+                "--model", TinyClip.dir().toString(), "--out", file.toString(), "--cache", cache.toString(),
+                TestData.resource("fixtures/raster").resolve("grey.jpg").toString());
+
+        assertEquals(Main.EXIT_USAGE, exit, err.toString());
+        assertTrue(err.toString().contains(file.toString()), err.toString());
+        assertTrue(err.toString().contains("new or existing folder"), err.toString());
+        assertEquals("an existing file", Files.readString(file), "the file is left as it was");
+        assertTrue(Files.notExists(cache), "no model was opened and nothing was embedded");
+        assertEquals("", out.toString(), "no embedding summary");
+    }
+
+    @Test
+    void embedRejectsOutBelowFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("result.txt"), "an existing file");
+        Path below = file.resolve("embeddings");
+        StringWriter err = new StringWriter();
+        int exit = Main.newCommandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true))
+                .execute("embed", "--model", TinyClip.dir().toString(), "--out", below.toString(), "--cache",
+                        dir.resolve("cache").toString(),
+                        TestData.resource("fixtures/raster").resolve("grey.jpg").toString());
+
+        assertEquals(Main.EXIT_USAGE, exit, err.toString());
+        assertTrue(err.toString().contains(below.toString()), err.toString());
+        assertTrue(err.toString().contains("its parent " + file), err.toString());
+    }
+
+    @Test
     void embedWritesOutputsThenUsesCache() throws Exception {
         Path bad = dir.resolve("not-a-sticker.png");
         Files.writeString(bad, "hello");

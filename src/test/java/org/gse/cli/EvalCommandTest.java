@@ -216,9 +216,72 @@ class EvalCommandTest {
         assertEquals(4, json.get("scorers").size(), "the bundled default model and the three baselines");
         List<String> names = new ArrayList<>();
         json.get("scorers").forEach(scorer -> names.add(scorer.get("name").asText()));
-        assertTrue(names.contains(DefaultModel.NAME), names.toString());
+        assertTrue(names.contains("default"), names.toString());
         assertEquals(1, json.get("comparisons").size(), "the model against the best baseline");
         assertEquals("keep me", Files.readString(report.resolve("notes.txt")));
+    }
+
+    @Test
+    void bundledModelNamedSameEitherWay() throws IOException {
+        Path implicitReport = dir.resolve("implicit");
+        Run implicit = gse(pixelModel(), "eval", "--train-pairs", train.toString(), "--test-pairs",
+                test.toString(), "--images", images.toString(), "--bootstrap", "20", "--report",
+                implicitReport.toString());
+        assertEquals(0, implicit.exit(), implicit.err());
+        Path explicitReport = dir.resolve("explicit");
+        Run explicit = gse(pixelModel(), "eval", "--train-pairs", train.toString(), "--test-pairs",
+                test.toString(), "--images", images.toString(), "--bootstrap", "20", "--report",
+                explicitReport.toString(), "--model", DefaultModel.location().toString(), "--baseline", "phash");
+        assertEquals(0, explicit.exit(), explicit.err());
+
+        ObjectMapper mapper = new ObjectMapper();
+        String implicitName = mapper.readTree(implicitReport.resolve("report.json").toFile())
+                .get("scorers").get(0).get("name").asText();
+        String explicitName = mapper.readTree(explicitReport.resolve("report.json").toFile())
+                .get("scorers").get(0).get("name").asText();
+        assertEquals("default", implicitName);
+        assertEquals(implicitName, explicitName);
+    }
+
+    @Test
+    void modelFolderNamedLikeBaselineRenamed() throws IOException {
+        Path report = dir.resolve("clash");
+        Run run = gse(pixelModel(), "eval", "--train-pairs", train.toString(), "--test-pairs", test.toString(),
+                "--images", images.toString(), "--bootstrap", "20", "--report", report.toString(), "--model",
+                dir.resolve("phash").toString(), "--baseline", "phash");
+        assertEquals(0, run.exit(), run.err());
+
+        JsonNode scorers = new ObjectMapper().readTree(report.resolve("report.json").toFile()).get("scorers");
+        assertEquals("phash#2", scorers.get(0).get("name").asText());
+        assertEquals("phash", scorers.get(1).get("name").asText());
+    }
+
+    @Test
+    void similarityRejectsThresholdOutsideScoreRange() {
+        String a = images.resolve("c3v0.png").toString();
+        String b = images.resolve("c3v1.png").toString();
+        List<List<String>> cases = List.of(
+                List.of("--model", "m", "--threshold", "1.5"),
+                List.of("--model", "m", "--threshold", "-1.01"),
+                List.of("--model", "m", "--threshold", "NaN"),
+                List.of("--model", "m", "--threshold", "Infinity"),
+                List.of("--baseline", "phash", "--threshold", "-0.5"),
+                List.of("--baseline", "thumbnail", "--threshold", "1.2"));
+        for (List<String> options : cases) {
+            List<String> args = new ArrayList<>(List.of("similarity", a, b));
+            args.addAll(options);
+            Run run = gse(pixelModel(), args.toArray(String[]::new));
+            assertEquals(Main.EXIT_USAGE, run.exit(), options + ": " + run.err());
+            String value = options.get(3);
+            assertTrue(run.err().contains("--threshold " + Double.valueOf(value)), options + ": " + run.err());
+            String range = options.get(0).equals("--model") ? "[-1, 1]" : "[0, 1]";
+            assertTrue(run.err().contains(range), options + ": " + run.err());
+        }
+
+        Run lowestCosine = gse(pixelModel(), "similarity", a, b, "--model", "m", "--threshold", "-1");
+        assertEquals(0, lowestCosine.exit(), lowestCosine.err());
+        Run baselineEdge = gse(pixelModel(), "similarity", a, b, "--baseline", "histogram", "--threshold", "1");
+        assertEquals(0, baselineEdge.exit(), baselineEdge.err());
     }
 
     @Test
@@ -379,7 +442,7 @@ class EvalCommandTest {
         Run bundled = gse(pixelModel(), "similarity", a, b, "--json");
         assertEquals(0, bundled.exit(), bundled.err());
         JsonNode card = new ObjectMapper().readTree(bundled.out());
-        assertEquals(DefaultModel.NAME, card.get("scorer").asText());
+        assertEquals("default", card.get("scorer").asText());
         assertEquals("model card", card.get("threshold_source").asText());
         assertEquals(DefaultModel.cardThreshold(DefaultModel.require()).getAsDouble(),
                 card.get("threshold").asDouble(), 1e-12);

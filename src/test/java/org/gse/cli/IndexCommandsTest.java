@@ -139,6 +139,17 @@ class IndexCommandsTest {
     }
 
     @Test
+    void blankTextQueryRejected() {
+        assertEquals(Main.EXIT_OK, run("index", "add", "--index", index.toString(), stickers.toString()).exitCode());
+        for (String text : List.of("", "   ", "\t\n")) {
+            Run search = run("index", "search", "--index", index.toString(), "--text", text);
+            assertEquals(Main.EXIT_USAGE, search.exitCode(), "'" + text + "': " + search.err());
+            assertTrue(search.err().contains("--text is empty or only whitespace"), search.err());
+            assertEquals("", search.out(), "no results table for '" + text + "'");
+        }
+    }
+
+    @Test
     void missingModelLoaderExplained() {
         CommandServices.setEncoderFactory(org.gse.model.EncoderFactory.NOT_AVAILABLE);
         Run add = run("index", "add", "--index", index.toString(), "--model", "models/gse", stickers.toString());
