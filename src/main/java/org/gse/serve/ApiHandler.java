@@ -200,7 +200,7 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private int embed(Request request, Response response, Callback callback) {
-        Upload upload = readUpload(request);
+        Upload upload = readUpload(request, "sticker");
         byte[] sticker = upload.requireFile("sticker");
         String name = upload.fileName("sticker");
         StickerService.Embedded embedded = runLimited(() -> service.embed(sticker, name));
@@ -214,7 +214,7 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private int similarity(Request request, Response response, Callback callback) {
-        Upload upload = readUpload(request);
+        Upload upload = readUpload(request, "a", "b");
         byte[] a = upload.requireFile("a");
         byte[] b = upload.requireFile("b");
         String nameA = upload.fileName("a");
@@ -237,7 +237,7 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private int search(Request request, Response response, Callback callback) {
-        Upload upload = readUpload(request);
+        Upload upload = readUpload(request, "sticker", "text", "k");
         int k = upload.k(config.defaultK(), config.maxK());
         byte[] sticker = upload.file("sticker");
         String text = upload.field("text");
@@ -277,7 +277,7 @@ final class ApiHandler extends Handler.Abstract {
 
     private int add(Request request, Response response, Callback callback) {
         requireToken(request);
-        Upload upload = readUpload(request);
+        Upload upload = readUpload(request, "sticker", "labels");
         byte[] sticker = upload.requireFile("sticker");
         List<String> labels = upload.labels();
         String name = upload.fileName("sticker");
@@ -367,7 +367,11 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private Upload readUpload(Request request) {
+    /**
+     * Reads a multipart/form-data body whose part names must all be among {@code accepted}, so that a misspelt
+     * field (such as 'label' for 'labels') gets a 400 instead of being ignored.
+     */
+    private Upload readUpload(Request request, String... accepted) {
         long length = request.getLength();
         if (length > config.maxUploadBytes()) {
             throw tooLarge(length + " bytes");
@@ -390,7 +394,9 @@ final class ApiHandler extends Handler.Abstract {
             }
             throw ApiException.badRequest("invalid multipart/form-data body: " + message);
         }
-        return new Upload(parts, request);
+        Upload upload = new Upload(parts, request);
+        upload.requireKnownParts(accepted);
+        return upload;
     }
 
     private ApiException tooLarge(String size) {
@@ -557,6 +563,24 @@ final class ApiHandler extends Handler.Abstract {
             List<Part> named = parts.get(name);
             String fileName = named == null ? null : named.getFirst().fileName();
             return fileName == null ? name : StickerService.abbreviate(fileName);
+        }
+
+        /** Rejects parts whose names are not in {@code accepted}, naming them and the accepted ones. */
+        void requireKnownParts(String... accepted) {
+            List<String> known = List.of(accepted);
+            List<String> unknown = new ArrayList<>();
+            for (String name : parts.keySet()) {
+                if (!known.contains(name)) {
+                    unknown.add(name == null ? "(unnamed)" : "'" + StickerService.abbreviate(name) + "'");
+                }
+            }
+            if (unknown.isEmpty()) {
+                return;
+            }
+            unknown.sort(null);
+            throw new ApiException(400, "unknown_part", (unknown.size() == 1 ? "unknown multipart part " : "unknown"
+                    + " multipart parts ") + String.join(", ", unknown) + "; this endpoint accepts only '"
+                    + String.join("', '", known) + "'");
         }
 
         String field(String name) {

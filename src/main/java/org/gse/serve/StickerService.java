@@ -60,6 +60,11 @@ public final class StickerService {
         return encoder;
     }
 
+    /** Returns the index folder, or null for a server without an index. */
+    public Path indexFolder() {
+        return index == null ? null : index.folder();
+    }
+
     /** Returns the number of indexed stickers, or -1 without an index. */
     public int indexSize() {
         if (index == null) {

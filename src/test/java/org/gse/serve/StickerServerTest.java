@@ -321,6 +321,61 @@ class StickerServerTest {
     }
 
     @Test
+    void unknownPartsGet400() throws Exception {
+        HttpResponse<byte[]> misspeltLabels = fixture.postWithToken("/v1/index",
+                new ServerFixture.Form().file("sticker", png(0, 0)).field("label", "test"), ServerFixture.TOKEN);
+        assertEquals(400, misspeltLabels.statusCode());
+        JsonNode error = fixture.json(misspeltLabels);
+        assertEquals("unknown_part", error.get("error").asText());
+        String detail = error.get("detail").asText();
+        assertTrue(detail.contains("'label'"), detail);
+        assertTrue(detail.contains("'sticker', 'labels'"), detail);
+        assertEquals(0, fixture.json(fixture.get("/healthz")).get("index_size").asInt());
+
+        // Every multipart endpoint: a valid request plus one misspelt part, which the response must name.
+        Map<String, ServerFixture.Form> requests = new LinkedHashMap<>();
+        requests.put("/v1/embed", new ServerFixture.Form().file("sticker", png(0, 0)).field("labels", "x"));
+        requests.put("/v1/similarity", new ServerFixture.Form().file("a", png(0, 0)).file("b", png(0, 1))
+                .field("threshold", "0.5"));
+        requests.put("/v1/search", new ServerFixture.Form().file("sticker", png(0, 0)).field("top_k", "3"));
+        requests.put("/v1/index", new ServerFixture.Form().file("stiker", png(0, 0)).field("labels", "x"));
+        Map<String, String> unknown = Map.of("/v1/embed", "'labels'", "/v1/similarity", "'threshold'",
+                "/v1/search", "'top_k'", "/v1/index", "'stiker'");
+        JsonNode openApi = fixture.json(fixture.get("/openapi.json"));
+        for (Map.Entry<String, ServerFixture.Form> request : requests.entrySet()) {
+            HttpResponse<byte[]> response = fixture.postWithToken(request.getKey(), request.getValue(),
+                    ServerFixture.TOKEN);
+            String body = new String(response.body(), StandardCharsets.UTF_8);
+            assertEquals(400, response.statusCode(), request.getKey() + ": " + body);
+            assertEquals("unknown_part", fixture.json(response).get("error").asText(), request.getKey());
+            assertTrue(fixture.json(response).get("detail").asText().contains(unknown.get(request.getKey())),
+                    request.getKey() + ": " + body);
+
+            // The accepted parts listed must be the ones that openapi.json documents for this endpoint.
+            List<String> documented = new ArrayList<>();
+            openApi.get("paths").get(request.getKey()).get("post").get("requestBody").get("content")
+                    .get("multipart/form-data").get("schema").get("properties").fieldNames()
+                    .forEachRemaining(documented::add);
+            assertTrue(fixture.json(response).get("detail").asText()
+                    .endsWith("accepts only '" + String.join("', '", documented) + "'"), request.getKey() + ": "
+                    + body);
+        }
+
+        HttpResponse<byte[]> twoUnknown = fixture.post("/v1/embed",
+                new ServerFixture.Form().file("sticker", png(0, 0)).field("k", "3").field("text", "cat"));
+        assertEquals(400, twoUnknown.statusCode());
+        assertTrue(fixture.json(twoUnknown).get("detail").asText()
+                .startsWith("unknown multipart parts 'k', 'text'; this endpoint accepts only 'sticker'"),
+                new String(twoUnknown.body(), StandardCharsets.UTF_8));
+
+        // The accepted parts still work, and labels reach the index.
+        HttpResponse<byte[]> added = fixture.postWithToken("/v1/index",
+                new ServerFixture.Form().file("sticker", png(0, 0)).field("labels", "test"), ServerFixture.TOKEN);
+        assertEquals(201, added.statusCode(), () -> new String(added.body(), StandardCharsets.UTF_8));
+        assertEquals("test", fixture.json(added).get("labels").get(0).asText());
+    }
+
+    @Test
     void stickerPathsNeverReachFiles() throws Exception {
         Files.writeString(folder.resolve("secret.txt"), "TOP-SECRET-CONTENT");
         add(png(0, 0), "");
