@@ -9,9 +9,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -31,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Embeds many sticker files. Decoding (and, for a {@link ClipEncoderBase}, preprocessing) runs on worker threads
- * and feeds a bounded queue. The calling thread batches frames from the queue through the encoder, so decoding
- * overlaps inference and memory stays bounded. A file that cannot be read, decoded or embedded yields a result
+ * and feeds a bounded queue. The calling thread takes the prepared stickers in input order and batches their frames
+ * through the encoder, so decoding overlaps inference and memory stays bounded. Batches follow the input, not decode
+ * timing, because an int8 graph quantises each batch with one scale: the same files give the same embeddings. A file that cannot be read, decoded or embedded yields a result
  * with an error and the run goes on. When a whole forward pass fails, its stickers are embedded one by one so
  * that only the sticker at fault fails. Known stickers come from the {@link EmbeddingCache} without decoding.
  */
@@ -134,7 +137,9 @@ public final class StickerEmbedder {
             return;
         }
         Handover handover = new Handover(n, chunkSize, consumer, progress);
-        BlockingQueue<Prepared> queue = new ArrayBlockingQueue<>(Math.max(8, 2 * batchFrames));
+        // Files in flight (submitted, not yet taken in order) never exceed the window, so the queue never fills
+        int window = Math.max(8, 2 * batchFrames);
+        BlockingQueue<Prepared> queue = new ArrayBlockingQueue<>(window);
         AtomicInteger nextThread = new AtomicInteger();
         ExecutorService workers = Executors.newFixedThreadPool(decodeThreads, runnable -> {
             Thread thread = new Thread(runnable, "gse-decode-" + nextThread.incrementAndGet());
@@ -142,32 +147,40 @@ public final class StickerEmbedder {
             return thread;
         });
         try {
-            // 1. Workers prepare every file, in any order, into the bounded queue
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                workers.execute(() -> {
-                    Prepared prepared = prepare(index, files.get(index));
-                    try {
-                        queue.put(prepared);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+            // 1. Workers prepare files in any order, but at most `window` files past the first one not yet taken, so
+            //    the prepared pixels that wait for an earlier, slow file stay bounded
+            int submitted = 0;
+            while (submitted < Math.min(n, window)) {
+                submit(workers, queue, files, submitted++);
             }
 
-            // 2. This thread collects prepared stickers into forward passes of about batchFrames frames
+            // 2. This thread takes prepared stickers in input order and cuts forward passes of batchFrames frames.
+            //    The batches then depend only on the input, not on decode timing, which matters because an int8
+            //    graph quantises each batch with one scale: the same files give the same embeddings on every run.
+            Map<Integer, Prepared> early = new HashMap<>();
             List<Prepared> pending = new ArrayList<>();
             int pendingFrames = 0;
-            for (int received = 0; received < n; received++) {
-                Prepared item = queue.take();
+            for (int next = 0; next < n; next++) {
+                Prepared item = early.remove(next);
+                while (item == null) {
+                    Prepared arrived = queue.take();
+                    if (arrived.index() == next) {
+                        item = arrived;
+                    } else {
+                        early.put(arrived.index(), arrived);
+                    }
+                }
+                if (submitted < n) {
+                    submit(workers, queue, files, submitted++);
+                }
+
                 if (item.done() != null) {
                     handover.put(item.index(), item.done());
                     continue;
                 }
                 pending.add(item);
                 pendingFrames += item.frames();
-                boolean last = received == n - 1;
-                if (pendingFrames >= batchFrames || last || queue.isEmpty() && pendingFrames >= batchFrames / 2) {
+                if (pendingFrames >= batchFrames) {
                     flush(pending, pendingFrames, handover);
                     pending.clear();
                     pendingFrames = 0;
@@ -179,6 +192,18 @@ public final class StickerEmbedder {
         } finally {
             workers.shutdownNow();
         }
+    }
+
+    /** Prepares file {@code index} on a worker thread and puts the result on {@code queue}. */
+    private void submit(ExecutorService workers, BlockingQueue<Prepared> queue, List<Path> files, int index) {
+        workers.execute(() -> {
+            Prepared prepared = prepare(index, files.get(index));
+            try {
+                queue.put(prepared);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /**

@@ -99,6 +99,29 @@ class StickerEmbedderTest {
     }
 
     @Test
+    void batchesFollowInputOrder() throws Exception {
+        // Expected: the readable files' colours in input order, cut into passes of 4 frames
+        List<Integer> colours = new ArrayList<>();
+        for (Path file : files) {
+            if (!file.equals(broken) && !file.equals(missing)) {
+                colours.add(decoder().decode(file).frames().getFirst().argb()[0]);
+            }
+        }
+        List<List<Integer>> expected = new ArrayList<>();
+        for (int from = 0; from < colours.size(); from += 4) {
+            expected.add(colours.subList(from, Math.min(colours.size(), from + 4)));
+        }
+
+        // Four decode threads finish files out of order; the passes must not follow that order
+        for (int run = 0; run < 3; run++) {
+            List<List<Integer>> passes = new ArrayList<>();
+            Encoder recording = new RecordingEncoder(passes);
+            new StickerEmbedder(recording, decoder(), null, 4, 4).run(files, n -> {});
+            assertEquals(expected, passes, "forward passes of run " + run);
+        }
+    }
+
+    @Test
     void secondRunComesFromCache() throws Exception {
         PixelEncoder encoder = PixelEncoder.visionOnly();
         EmbeddingCache cache = EmbeddingCache.forEncoder(folder.resolve("cache"), encoder);
@@ -175,6 +198,41 @@ class StickerEmbedderTest {
                     throw new IllegalStateException("green frame in the batch");
                 }
             }
+            return pixels.embedFrames(frames);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** A {@link PixelEncoder} that records the first pixel of every frame of each forward pass. */
+    private static final class RecordingEncoder implements Encoder {
+
+        private final PixelEncoder pixels = PixelEncoder.visionOnly();
+        private final List<List<Integer>> passes;
+
+        RecordingEncoder(List<List<Integer>> passes) {
+            this.passes = passes;
+        }
+
+        @Override
+        public String modelId() {
+            return "recording";
+        }
+
+        @Override
+        public int embeddingSize() {
+            return pixels.embeddingSize();
+        }
+
+        @Override
+        public FramePolicy framePolicy() {
+            return pixels.framePolicy();
+        }
+
+        @Override
+        public List<Embedding> embedFrames(List<Frame> frames) {
+            passes.add(frames.stream().map(frame -> frame.argb()[0]).toList());
             return pixels.embedFrames(frames);
         }
 
