@@ -5,13 +5,14 @@ import java.util.Objects;
 import java.util.function.Function;
 import org.gse.decode.DecodeLimits;
 import org.gse.decode.StickerDecoder;
+import org.gse.embed.StickerEmbedder;
 import org.gse.engine.Models;
+import org.gse.model.Encoder;
 import org.gse.model.EncoderFactory;
 
 /**
- * The model opener, sticker decoder and cache root that commands use. Production code keeps the defaults; tests
- * replace them with a deterministic encoder, a decoder for test images and a temporary cache root, and reset them
- * afterwards.
+ * The model opener, sticker decoder and cache root that commands use. Production code keeps the defaults. Tests
+ * replace them with a deterministic encoder, a decoder for test images and a temporary cache root, then reset them.
  */
 public final class CommandServices {
 
@@ -36,6 +37,17 @@ public final class CommandServices {
     /** Returns a decoder with the given limits. */
     public static StickerDecoder decoder(DecodeLimits limits) {
         return decoderFactory.apply(limits);
+    }
+
+    /**
+     * Returns the embedder that the index, dedupe and evaluation commands share: the decoder with {@code limits},
+     * the cache that {@code cache} selects, one decode thread per processor and {@code batchFrames} frames per
+     * forward pass.
+     */
+    static StickerEmbedder embedder(Encoder encoder, DecodeLimitOptions limits, EmbeddingCacheOptions cache,
+            int batchFrames) {
+        return new StickerEmbedder(encoder, decoder(limits.toLimits()), cache.open(encoder),
+                Runtime.getRuntime().availableProcessors(), batchFrames);
     }
 
     /**

@@ -73,8 +73,7 @@ public final class DedupeCommand implements Callable<Integer> {
         List<StickerEmbedder.Result> results;
         try (Encoder encoder = CommandServices.encoderFactory().open(model);
                 Progress progress = new Progress("dedupe", files.size())) {
-            StickerEmbedder embedder = new StickerEmbedder(encoder, CommandServices.decoder(limitOptions.toLimits()),
-                    cacheOptions.open(encoder), Runtime.getRuntime().availableProcessors(), batchSize);
+            StickerEmbedder embedder = CommandServices.embedder(encoder, limitOptions, cacheOptions, batchSize);
             results = embedder.run(files, progress::step);
         }
         List<StickerEmbedder.Result> embedded = results.stream().filter(StickerEmbedder.Result::ok).toList();

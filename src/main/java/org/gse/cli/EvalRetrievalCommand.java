@@ -91,9 +91,7 @@ public final class EvalRetrievalCommand implements Callable<Integer> {
         for (Path model : modelList) {
             try (Encoder encoder = CommandServices.encoderFactory().open(model);
                     Progress progress = new Progress("embed " + encoder.modelId(), files.size())) {
-                StickerEmbedder embedder = new StickerEmbedder(encoder,
-                        CommandServices.decoder(limitOptions.toLimits()), cacheOptions.open(encoder),
-                        Runtime.getRuntime().availableProcessors(), batchSize);
+                StickerEmbedder embedder = CommandServices.embedder(encoder, limitOptions, cacheOptions, batchSize);
                 LabelledEmbeddings data = LabelledEmbeddings.embed(files, labels, embedder, progress::step);
                 if (results.isEmpty()) {
                     skipped.addAll(data.skipped());

@@ -68,8 +68,7 @@ public final class IndexAddCommand implements Callable<Integer> {
                 StickerIndex index = StickerIndex.openForWriting(indexFolder, encoder.modelId(),
                         encoder.embeddingSize());
                 Progress progress = new Progress("index add", files.size())) {
-            StickerEmbedder embedder = new StickerEmbedder(encoder, CommandServices.decoder(limitOptions.toLimits()),
-                    cacheOptions.open(encoder), Runtime.getRuntime().availableProcessors(), batchSize);
+            StickerEmbedder embedder = CommandServices.embedder(encoder, limitOptions, cacheOptions, batchSize);
             embedder.run(files, batchSize, chunk -> {
                 List<StickerEntry> entries = new ArrayList<>(chunk.size());
                 for (StickerEmbedder.Result result : chunk) {

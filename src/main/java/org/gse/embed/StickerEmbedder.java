@@ -35,9 +35,11 @@ import org.slf4j.LoggerFactory;
  * Embeds many sticker files. Decoding (and, for a {@link ClipEncoderBase}, preprocessing) runs on worker threads
  * and feeds a bounded queue. The calling thread takes the prepared stickers in input order and batches their frames
  * through the encoder, so decoding overlaps inference and memory stays bounded. Batches follow the input, not decode
- * timing, because an int8 graph quantises each batch with one scale: the same files give the same embeddings. A file that cannot be read, decoded or embedded yields a result
- * with an error and the run goes on. When a whole forward pass fails, its stickers are embedded one by one so
- * that only the sticker at fault fails. Known stickers come from the {@link EmbeddingCache} without decoding.
+ * timing, because an int8 graph quantises each batch with one scale, so the same files give the same embeddings.
+ *
+ * <p>A file that cannot be read, decoded or embedded yields a result with an error and the run goes on. When a
+ * whole forward pass fails, its stickers are embedded one by one so that only the sticker at fault fails. Known
+ * stickers come from the {@link EmbeddingCache} without decoding.
  */
 public final class StickerEmbedder {
 
@@ -265,8 +267,8 @@ public final class StickerEmbedder {
             int plane = clip.config().visionConfig().numChannels() * side * side;
             float[] pixels = new float[frames.size() * plane];
             for (int f = 0; f < frames.size(); f++) {
-                float[] one = clip.preprocessor().pixels(frames.get(f));
-                System.arraycopy(one, 0, pixels, f * plane, plane);
+                float[] framePixels = clip.preprocessor().pixels(frames.get(f));
+                System.arraycopy(framePixels, 0, pixels, f * plane, plane);
             }
             return new Prepared(index, file, sha, format, pixels, null, frames.size(), frameCount, null);
         } catch (DecodeException e) {

@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.gse.decode.AlphaPolicy;
 import org.gse.decode.FramePolicy;
 import org.gse.djl.DjlClipEncoder;
@@ -234,28 +235,32 @@ public final class Models {
 
         Path configJson = home(model).resolve("config.json");
         ModelBundle.DeclaredPolicies declared = ModelBundle.readPolicies(configJson);
-        FramePolicy frames = options.framePolicy();
-        if (frames == null && declared.framePolicy() != null) {
-            frames = declared.framePolicy();
-            log.info("Frame policy {} from {} (the policy the model was trained with)", frames.id(), configJson);
-        } else if (frames == null) {
-            frames = FramePolicy.DEFAULT;
-        } else if (declared.framePolicy() != null && !declared.framePolicy().equals(frames)) {
-            log.info("Frame policy {} set by option overrides {} from {}", frames.id(), declared.framePolicy().id(),
-                    configJson);
-        }
-
-        AlphaPolicy alpha = options.alphaPolicy();
-        if (alpha == null && declared.alphaPolicy() != null) {
-            alpha = declared.alphaPolicy();
-            log.info("Alpha policy {} from {} (the policy the model was trained with)", alpha.id(), configJson);
-        } else if (alpha == null) {
-            alpha = AlphaPolicy.WHITE;
-        } else if (declared.alphaPolicy() != null && !declared.alphaPolicy().equals(alpha)) {
-            log.info("Alpha policy {} set by option overrides {} from {}", alpha.id(), declared.alphaPolicy().id(),
-                    configJson);
-        }
+        FramePolicy frames = choosePolicy("Frame", options.framePolicy(), declared.framePolicy(), FramePolicy.DEFAULT,
+                FramePolicy::id, configJson);
+        AlphaPolicy alpha = choosePolicy("Alpha", options.alphaPolicy(), declared.alphaPolicy(), AlphaPolicy.WHITE,
+                AlphaPolicy::id, configJson);
         return options.withFramePolicy(frames).withAlphaPolicy(alpha);
+    }
+
+    /**
+     * Returns the policy an option sets, else the one {@code config.json} declares, else {@code fallback}, and logs
+     * where a declared policy was used or overridden.
+     */
+    private static <P> P choosePolicy(String kind, P option, P declared, P fallback, Function<P, String> id,
+            Path configJson) {
+        if (option == null && declared != null) {
+            log.info("{} policy {} from {} (the policy the model was trained with)", kind, id.apply(declared),
+                    configJson);
+            return declared;
+        }
+        if (option == null) {
+            return fallback;
+        }
+        if (declared != null && !declared.equals(option)) {
+            log.info("{} policy {} set by option overrides {} from {}", kind, id.apply(option), id.apply(declared),
+                    configJson);
+        }
+        return option;
     }
 
     /** Returns the folder whose {@code config.json}, preprocessing and tokenizer files belong to {@code model}. */

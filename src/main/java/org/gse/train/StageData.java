@@ -108,9 +108,9 @@ record StageData(StageConfig stage, Map<String, List<String>> stickerQueries, Li
 
     /**
      * Returns the groups of similar stickers: the connected components, with two or more members, of the graph whose
-     * edges are the similar pairs between training stickers. Similarity is taken as transitive here (the same emoji
-     * in three styles forms one group of three), which holds for the corpus's pairs; a pair file whose labels are
-     * not transitive merges its chains into one group. Groups and members keep file order.
+     * edges are the similar pairs between training stickers. Similarity is taken as transitive here, so the same emoji
+     * in three styles forms one group of three. That is true of the emoji corpus's pairs. A pair file whose labels
+     * are not transitive merges its chains into one group. Groups and members keep file order.
      */
     List<List<String>> similarGroups(Set<String> validation) {
         Map<String, String> parent = new LinkedHashMap<>();

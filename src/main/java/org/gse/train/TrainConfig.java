@@ -27,8 +27,8 @@ import org.gse.model.ClipConfigJson;
  * @param output the folder the model bundle is written to; checkpoints go to {@code output + ".checkpoint"}
  * @param validationFraction the share of training stickers held out for validation (0.1), or 0 with
  *     {@code validation}
- * @param validation an optional Triple-S pair file that validates every stage and calibrates the threshold in place
- *     of held-out training stickers; none of its stickers may appear in the training data
+ * @param validation an optional Triple-S pair file that validates every stage and sets the threshold, in place of
+ *     held-out training stickers. None of its stickers may appear in the training data.
  * @param test an optional Triple-S pair file of test data: training fails if any of its stickers is used
  * @param logEvery log a progress line every this many optimizer steps (10)
  * @param stages the stages, run in order
@@ -114,8 +114,9 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
      * @param mode what is trained: {@code head}, {@code last_blocks} or {@code all}
      * @param lastBlocks the number of trailing vision blocks trained in {@code last_blocks} mode
      * @param epochs the maximum number of epochs
-     * @param batchSize examples per micro-batch, which are each other's in-batch negatives; with the
-     *     {@code supcon} loss an example is a group of similar stickers, so a batch holds every member of each group
+     * @param batchSize examples per micro-batch, which are each other's in-batch negatives. With the
+     *     {@code supcon} loss an example is a group of similar stickers, so a batch contains every member of each
+     *     group
      * @param accumulationSteps micro-batches per optimizer step
      * @param learningRate the peak learning rate after warm-up
      * @param weightDecay AdamW's decoupled weight decay, not applied to norms, biases, embeddings and logit_scale
@@ -347,8 +348,14 @@ public record TrainConfig(Base base, long seed, Path output, double validationFr
             throw f.error("type", "must be linear or mlp, got '" + type + "'");
         }
         if (mode != Mode.HEAD) {
+            String trained = switch (mode) {
+                case ALL -> "all";
+                case TEXT -> "text";
+                case LAST_BLOCKS -> "last_blocks";
+                case HEAD -> "head";
+            };
             throw stage.error("head", "an mlp head is added by a stage with train: head; this stage trains "
-                    + (mode == Mode.ALL ? "all" : mode == Mode.TEXT ? "text" : "last_blocks"));
+                    + trained);
         }
         return new ClipConfig.VisionHead((int) f.integer("hidden", 512, 1));
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.gse.decode.DecodeLimits;
 import org.gse.decode.Frame;
 import org.gse.decode.FramePolicy;
@@ -115,7 +116,8 @@ class StickerEmbedderTest {
         // Four decode threads finish files out of order; the passes must not follow that order
         for (int run = 0; run < 3; run++) {
             List<List<Integer>> passes = new ArrayList<>();
-            Encoder recording = new RecordingEncoder(passes);
+            Encoder recording = new InspectingEncoder("recording",
+                    frames -> passes.add(frames.stream().map(frame -> frame.argb()[0]).toList()));
             new StickerEmbedder(recording, decoder(), null, 4, 4).run(files, n -> {});
             assertEquals(expected, passes, "forward passes of run " + run);
         }
@@ -145,7 +147,7 @@ class StickerEmbedderTest {
 
     @Test
     void failedPassRetriesStickersAlone() throws Exception {
-        List<StickerEmbedder.Result> results = new StickerEmbedder(new GreenRejectingEncoder(), decoder(), null, 2,
+        List<StickerEmbedder.Result> results = new StickerEmbedder(greenRejecting(), decoder(), null, 2,
                 64).run(files, n -> {});
 
         for (StickerEmbedder.Result result : results) {
@@ -171,53 +173,32 @@ class StickerEmbedderTest {
         assertNull(results.getFirst().sha256(), "the file was not read");
     }
 
-    /** A {@link PixelEncoder} whose forward pass fails when a frame's last pixel is pure green. */
-    private static final class GreenRejectingEncoder implements Encoder {
-
-        private final PixelEncoder pixels = PixelEncoder.visionOnly();
-
-        @Override
-        public String modelId() {
-            return "green-rejecting";
-        }
-
-        @Override
-        public int embeddingSize() {
-            return pixels.embeddingSize();
-        }
-
-        @Override
-        public FramePolicy framePolicy() {
-            return pixels.framePolicy();
-        }
-
-        @Override
-        public List<Embedding> embedFrames(List<Frame> frames) {
+    /** Returns an encoder whose forward pass fails when a frame's last pixel is pure green. */
+    private static Encoder greenRejecting() {
+        return new InspectingEncoder("green-rejecting", frames -> {
             for (Frame frame : frames) {
                 if ((frame.argb()[frame.argb().length - 1] & 0xFFFFFF) == GREEN) {
                     throw new IllegalStateException("green frame in the batch");
                 }
             }
-            return pixels.embedFrames(frames);
-        }
-
-        @Override
-        public void close() {}
+        });
     }
 
-    /** A {@link PixelEncoder} that records the first pixel of every frame of each forward pass. */
-    private static final class RecordingEncoder implements Encoder {
+    /** A {@link PixelEncoder} that shows each forward pass's frames to {@code inspector} before embedding them. */
+    private static final class InspectingEncoder implements Encoder {
 
         private final PixelEncoder pixels = PixelEncoder.visionOnly();
-        private final List<List<Integer>> passes;
+        private final String id;
+        private final Consumer<List<Frame>> inspector;
 
-        RecordingEncoder(List<List<Integer>> passes) {
-            this.passes = passes;
+        InspectingEncoder(String id, Consumer<List<Frame>> inspector) {
+            this.id = id;
+            this.inspector = inspector;
         }
 
         @Override
         public String modelId() {
-            return "recording";
+            return id;
         }
 
         @Override
@@ -232,7 +213,7 @@ class StickerEmbedderTest {
 
         @Override
         public List<Embedding> embedFrames(List<Frame> frames) {
-            passes.add(frames.stream().map(frame -> frame.argb()[0]).toList());
+            inspector.accept(frames);
             return pixels.embedFrames(frames);
         }
 

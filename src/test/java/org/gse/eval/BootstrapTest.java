@@ -134,7 +134,7 @@ class BootstrapTest {
         assertEquals(500, first.resamples());
         assertEquals(0, first.skipped());
         // The standard error of a proportion near 0.3 over 199 items is about 0.032, so the 95% interval is
-        // roughly 0.13 wide; accept 0.08 to 0.18.
+        // roughly 0.13 wide. The test accepts 0.08 to 0.18.
         double width = first.high() - first.low();
         assertTrue(width > 0.08, "interval width " + width);
         assertTrue(width < 0.18, "interval width " + width);

@@ -100,7 +100,7 @@ class ContrastiveLossTest {
             for (int j = 0; j < 4; j++) {
                 denominator += j == i ? 0 : Math.exp(2 * cos[i][j]);
             }
-            int partner = i == 0 ? 3 : i == 3 ? 0 : 3 - i;   // each group has one other member
+            int partner = 3 - i;   // the one other member of each group: 0 with 3, 1 with 2
             total += Math.log(denominator) - 2 * cos[i][partner];
         }
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {

@@ -358,11 +358,11 @@ class TrainerTest {
 
     /** Splits the shape corpus: stickers 6 and 7 of each class validate, the rest train. */
     private static Path groupConfig(String name, String extra) throws IOException {
-        Predicate<String> held = line -> line.contains("_6.png") || line.contains("_7.png");
+        Predicate<String> validationSticker = line -> line.contains("_6.png") || line.contains("_7.png");
         List<String> pairs = Files.readAllLines(folder.resolve("pairs.csv"));
         List<String> queries = Files.readAllLines(folder.resolve("queries.csv"));
-        Files.write(folder.resolve("train-pairs.csv"), pairs.stream().filter(held.negate()).toList());
-        Files.write(folder.resolve("train-queries.csv"), queries.stream().filter(held.negate()).toList());
+        Files.write(folder.resolve("train-pairs.csv"), pairs.stream().filter(validationSticker.negate()).toList());
+        Files.write(folder.resolve("train-queries.csv"), queries.stream().filter(validationSticker.negate()).toList());
         List<String> validation = new java.util.ArrayList<>(List.of("sticker_id,sticker_id_2,label"));
         List<String> ids = new java.util.ArrayList<>();
         for (String shape : ShapeStickers.CLASSES) {
